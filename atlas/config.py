@@ -1,0 +1,179 @@
+"""The layer configuration (`seeds/layers.toml`): every layer described as data."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from atlas.errors import Problem, ValidationFailed
+
+CONFIG_NAME = "layers.toml"
+FIELD_TYPES = ("class", "enum", "list", "text", "int", "number")
+SCALES = ("categorical", "ordinal")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+#: Columns every records file has, in the order a new file should list them.
+COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivation", "note")
+CONFIDENCE = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    """One class of a layer: the stored value, its legend label and its fill colour."""
+
+    value: str
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One layer-specific column of a records file."""
+
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    requires: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A map layer: where its records live, their fields, and how the map shows them."""
+
+    id: str
+    title: str
+    file: str
+    value: str
+    scale: str
+    description: str
+    classes: tuple[ClassSpec, ...]
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def class_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.classes)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return COMMON_COLUMNS + tuple(f.name for f in self.fields)
+
+    def to_json(self) -> dict[str, Any]:
+        """What the site needs to know about the layer."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "value": self.value,
+            "scale": self.scale,
+            "description": self.description,
+            "classes": [c.__dict__ for c in self.classes],
+            "fields": [{"name": f.name, "type": f.type, "help": f.help} for f in self.fields],
+        }
+
+
+def load(seeds: Path) -> tuple[LayerSpec, ...]:
+    """Read and check `layers.toml`; raise ValidationFailed listing every problem."""
+    path = seeds / CONFIG_NAME
+    shown = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValidationFailed(
+            [Problem(shown, 0, "", "layer configuration not found", "copy seeds/layers.toml")]
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationFailed([Problem(shown, 0, "", f"not valid TOML: {exc}")]) from None
+    problems: list[Problem] = []
+    layers: list[LayerSpec] = []
+    seen: set[str] = set()
+    entries = raw.get("layer")
+    if not isinstance(entries, list) or not entries:
+        raise ValidationFailed([Problem(shown, 0, "layer", "no [[layer]] tables defined")])
+    for n, entry in enumerate(entries, 1):
+        where = f"layer #{n}"
+        spec = _layer(entry, where, shown, problems)
+        if spec is None:
+            continue
+        if spec.id in seen:
+            problems.append(Problem(shown, 0, f"{where}.id", f"duplicate layer id {spec.id!r}"))
+        seen.add(spec.id)
+        layers.append(spec)
+    if problems:
+        raise ValidationFailed(problems)
+    return tuple(layers)
+
+
+def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> LayerSpec | None:
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(shown, 0, f"{where}.{field}", message))
+
+    if not isinstance(entry, dict):
+        bad("", "must be a table")
+        return None
+    before = len(problems)
+    for key in ("id", "title", "file", "value", "scale"):
+        if not isinstance(entry.get(key), str) or not entry.get(key):
+            bad(key, "is required (a string)")
+    if problems[before:]:
+        return None
+    if not _ID.match(entry["id"]):
+        bad("id", "must be lower-case letters, digits and _ (e.g. 'safe_city')")
+    if entry["scale"] not in SCALES:
+        bad("scale", f"must be one of {', '.join(SCALES)}")
+    if not entry["file"].endswith(".csv") or "/" in entry["file"] or "\\" in entry["file"]:
+        bad("file", "must be a .csv file name in the seeds folder")
+    classes: list[ClassSpec] = []
+    for c in entry.get("classes", []):
+        if not (isinstance(c, dict) and {"value", "label", "color"} <= set(c)):
+            bad("classes", "each class needs value, label and color")
+            continue
+        if not _COLOR.match(str(c["color"])):
+            bad("classes", f"colour {c['color']!r} must be #RRGGBB")
+        classes.append(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper()))
+    if not classes:
+        bad("classes", "at least one class is required")
+    fields: list[FieldSpec] = []
+    for f in entry.get("fields", []):
+        if not (isinstance(f, dict) and isinstance(f.get("name"), str)):
+            bad("fields", "each field needs a name")
+            continue
+        ftype = f.get("type", "text")
+        if ftype not in FIELD_TYPES:
+            bad("fields", f"field {f['name']!r}: type must be one of {', '.join(FIELD_TYPES)}")
+        values = f.get("values", ())
+        if values == "classes" or ftype == "class":
+            values = tuple(c.value for c in classes)
+        fields.append(
+            FieldSpec(
+                name=f["name"],
+                type=ftype,
+                required=bool(f.get("required", False)),
+                values=tuple(values),
+                min=f.get("min"),
+                max=f.get("max"),
+                requires=f.get("requires", ""),
+                help=f.get("help", ""),
+            )
+        )
+    names = {f.name for f in fields}
+    if entry["value"] not in names:
+        bad("value", f"{entry['value']!r} is not one of the layer's fields")
+    for name in names & set(COMMON_COLUMNS):
+        bad("fields", f"{name!r} is a common column; do not redefine it")
+    return LayerSpec(
+        id=entry["id"],
+        title=entry["title"],
+        file=entry["file"],
+        value=entry["value"],
+        scale=entry["scale"],
+        description=str(entry.get("description", "")),
+        classes=tuple(classes),
+        fields=tuple(fields),
+    )

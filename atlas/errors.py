@@ -1,0 +1,39 @@
+"""Domain errors. The library raises these; only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AtlasError(Exception):
+    """A problem the user can fix; its message is shown as-is."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or suspicious) in the user's files, with where it is."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" {self.field}:" if self.field else ""
+        kind = " warning:" if self.warning else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}:{kind}{field} {self.message}{hint}"
+
+
+class ValidationFailed(AtlasError):
+    """Raised once with every problem found, so the user sees them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if not p.warning]
+        lines = [str(p) for p in self.problems]
+        summary = f"{len(errors)} error(s), {len(self.problems) - len(errors)} warning(s)"
+        super().__init__("\n".join([*lines, summary]))

@@ -1,0 +1,104 @@
+"""The downloads: `data/atlas.geojson`, `data/<layer>.geojson` and `data/atlas.csv`.
+
+Each layer contributes flat properties: `<layer>` (the value the map shows; null = no data),
+`<layer>_year`, `<layer>_confidence`, `<layer>_sources` and `<layer>_<field>` for its other fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from atlas.boundaries import Boundaries
+from atlas.config import LayerSpec
+from atlas.join import Country
+
+
+def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
+    """The flat properties one layer adds to a country (all null when it has no data)."""
+    rec = country.layers.get(spec.id)
+    props: dict[str, Any] = {
+        spec.id: rec["value"] if rec else None,
+        f"{spec.id}_year": rec["year"] if rec else None,
+        f"{spec.id}_confidence": rec["confidence"] if rec else None,
+        f"{spec.id}_sources": (
+            [f"{c['source']} {c['locator']}" for c in rec["citations"]] if rec else None
+        ),
+    }
+    for f in spec.fields:
+        if f.name != spec.value:
+            props[f"{spec.id}_{f.name}"] = rec["fields"].get(f.name) if rec else None
+    return props
+
+
+def columns(layers: tuple[LayerSpec, ...]) -> list[str]:
+    """The column order of the table (CSV) and of the GeoJSON properties."""
+    cols = ["iso3", "name", "name_zh"]
+    for spec in layers:
+        cols += [spec.id, f"{spec.id}_year", f"{spec.id}_confidence", f"{spec.id}_sources"]
+        cols += [f"{spec.id}_{f.name}" for f in spec.fields if f.name != spec.value]
+    return cols
+
+
+def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...]) -> list[dict[str, Any]]:
+    """One flat row per country."""
+    out = []
+    for c in countries:
+        row: dict[str, Any] = {"iso3": c.iso3, "name": c.name, "name_zh": c.name_zh}
+        for spec in layers:
+            row.update(layer_properties(spec, c))
+        out.append(row)
+    return out
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def geojson(boundaries: Boundaries, table: list[dict[str, Any]], keep: list[str]) -> str:
+    """A FeatureCollection of every country with the `keep` properties; one feature per line."""
+    geometry = {f["properties"]["iso3"]: f["geometry"] for f in boundaries.features}
+    lines = [
+        _dump({"type": "Feature", "id": row["iso3"], "geometry": geometry[row["iso3"]],
+               "properties": {k: row[k] for k in keep}})
+        for row in table
+    ]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def to_csv(table: list[dict[str, Any]], cols: list[str]) -> str:
+    """The table as CSV: lists joined with '; ', no data as an empty cell."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for row in table:
+        writer.writerow([_cell(row[c]) for c in cols])
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def files(boundaries: Boundaries, countries: tuple[Country, ...],
+          layers: tuple[LayerSpec, ...]) -> dict[str, str]:
+    """Every download, as {relative path: text}."""
+    table = rows(countries, layers)
+    cols = columns(layers)
+    out = {
+        "data/atlas.geojson": geojson(boundaries, table, cols),
+        "data/atlas.csv": to_csv(table, cols),
+    }
+    base = ["iso3", "name", "name_zh"]
+    for spec in layers:
+        own = [c for c in cols if c == spec.id or c.startswith(f"{spec.id}_")]
+        out[f"data/{spec.id}.geojson"] = geojson(boundaries, table, base + own)
+    return out

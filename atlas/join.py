@@ -1,0 +1,66 @@
+"""Join validated records onto the boundaries: one row per country, every layer's value or None."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from atlas.boundaries import Boundaries
+from atlas.records import Dataset, Record
+
+
+@dataclass(frozen=True)
+class Country:
+    """A boundary with its records. A layer missing from `layers` has no data (not 'none')."""
+
+    iso3: str
+    name: str
+    name_zh: str
+    continent: str
+    subregion: str
+    layers: dict[str, dict[str, Any]]
+
+
+def record_json(record: Record, value_field: str) -> dict[str, Any]:
+    """A record as plain data: the map value, its year, details and citations."""
+    return {
+        "value": record.values.get(value_field),
+        "year": record.year,
+        "confidence": record.confidence,
+        "confidence_reason": record.confidence_reason,
+        "derivation": record.derivation,
+        "note": record.note,
+        "fields": {k: v for k, v in record.values.items() if k != value_field},
+        "citations": [c.__dict__ for c in record.citations],
+    }
+
+
+def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
+    """Every boundary once, sorted by key, with the records that land on it."""
+    out = []
+    for feature in sorted(boundaries.features, key=lambda f: f["properties"]["iso3"]):
+        p = feature["properties"]
+        layers = {
+            spec.id: record_json(dataset.records[spec.id][p["iso3"]], spec.value)
+            for spec in dataset.layers
+            if p["iso3"] in dataset.records[spec.id]
+        }
+        out.append(Country(p["iso3"], p["name"], p.get("name_zh") or "", p.get("continent") or "",
+                           p.get("subregion") or "", layers))
+    return tuple(out)
+
+
+def coverage(countries: tuple[Country, ...], layer_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Per layer: how many countries have data, and how many per class value."""
+    out: dict[str, dict[str, int]] = {}
+    for lid in layer_ids:
+        counts: dict[str, int] = {"_with_data": 0, "_no_data": 0}
+        for c in countries:
+            rec = c.layers.get(lid)
+            if rec is None:
+                counts["_no_data"] += 1
+                continue
+            counts["_with_data"] += 1
+            counts[str(rec["value"])] = counts.get(str(rec["value"]), 0) + 1
+        out[lid] = counts
+    return out

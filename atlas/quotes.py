@@ -1,0 +1,66 @@
+"""Checking that a citation's quote really stands in its document, at or near its locator."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: How many lines either side of the locator a quote may stand.
+NEAR = 3
+_LINE_LOCATOR = re.compile(r"^L(\d+)(?:\s*[-–]\s*L?(\d+))?$")
+
+
+def line_range(locator: str) -> tuple[int, int] | None:
+    """'L12' → (12, 12); 'L12-14' → (12, 14); anything else (a section, a URL) → None."""
+    m = _LINE_LOCATOR.match(locator.strip())
+    if not m:
+        return None
+    start = int(m.group(1))
+    end = int(m.group(2) or start)
+    return (start, end) if end >= start else None
+
+
+def normalise(text: str) -> str:
+    """Fold the differences a copy-paste introduces: Unicode form, quotes, dashes, white space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-",
+                                         "—": "-", "\u00a0": " "}))
+    return " ".join(text.split()).casefold()
+
+
+@lru_cache(maxsize=32)
+def _lines(path: Path, mtime: float) -> tuple[str, ...]:
+    return tuple(normalise(x) for x in path.read_text(encoding="utf-8").splitlines())
+
+
+def document_lines(path: Path) -> tuple[str, ...]:
+    """The document's lines, normalised (cached while the file is unchanged)."""
+    return _lines(path, path.stat().st_mtime)
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """Where a quote was found: ok near its locator, elsewhere (found_at), or nowhere."""
+
+    ok: bool
+    found_at: int | None = None
+
+
+def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
+    """Is `quote` in the document within NEAR lines of the locator (anywhere if no line locator)?"""
+    needle = normalise(quote)
+    if not needle:
+        return QuoteCheck(False)
+    span = line_range(locator)
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    if not hits:
+        return QuoteCheck(False)
+    if span is None:
+        return QuoteCheck(True, hits[0])
+    for hit in hits:
+        if span[0] - NEAR <= hit <= span[1] + NEAR:
+            return QuoteCheck(True, hit)
+    return QuoteCheck(False, hits[0])

@@ -1,0 +1,414 @@
+"""Read and validate the records in `seeds/`: one CSV per layer, sources.csv and citations.csv.
+
+Every problem is collected with its file, line and field, and the caller raises once, so a user
+sees everything wrong in one run. "No data" (no record for a country) and "none" (a record whose
+value is the class `none`) stay different: the first is absent from the result, the second present.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from atlas import countries, quotes
+from atlas.config import CONFIDENCE, FieldSpec, LayerSpec
+from atlas.errors import Problem
+
+SOURCES_FILE = "sources.csv"
+CITATIONS_FILE = "citations.csv"
+SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "document", "note")
+CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote")
+#: A records file is country-level: more rows than this is a mistake, answered at once.
+MAX_ROWS = 5000
+MAX_BYTES = 20_000_000
+EARLIEST_YEAR = 1990
+_SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A bibliography entry."""
+
+    id: str
+    title: str
+    author: str
+    publisher: str
+    date: str
+    url: str
+    document: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One piece of evidence for a record: a source, where in it, and its words."""
+
+    source: str
+    locator: str
+    quote: str
+
+
+@dataclass
+class Record:
+    """One country's record in one layer."""
+
+    key: str
+    written: str
+    line: int
+    values: dict[str, Any]
+    year: int | None
+    confidence: str
+    confidence_reason: str
+    derivation: str
+    note: str
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    """Everything validated: records by layer and country key, and the bibliography."""
+
+    layers: tuple[LayerSpec, ...]
+    records: dict[str, dict[str, Record]]
+    sources: dict[str, Source]
+
+
+def current_year() -> int:
+    """This year, or the year of SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else time.time()
+    return time.gmtime(seconds).tm_year
+
+
+def read_csv(
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        problems.append(Problem(shown, 0, "", "file not found",
+                                f"create it with the header: {','.join(columns)}"))
+        return []
+    if size > MAX_BYTES:
+        problems.append(Problem(shown, 0, "", f"file is {size:,} bytes; records files are "
+                                f"country-level and at most {MAX_BYTES:,} bytes"))
+        return []
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, "", f"not UTF-8 (byte {data[exc.start]:#04x})",
+                                "save the file as CSV UTF-8 (in Excel: 'CSV UTF-8')"))
+        return []
+    if not text.strip():
+        problems.append(Problem(shown, 1, "", "file is empty",
+                                f"it needs at least the header: {','.join(columns)}"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        problems.append(Problem(shown, 1, "", f"cannot read the header: {exc}"))
+        return []
+    ok = True
+    for n, name in enumerate(header):
+        if not name:
+            problems.append(Problem(shown, 1, f"column {n + 1}", "empty column name"))
+            ok = False
+        elif name not in columns:
+            close = difflib.get_close_matches(name, columns, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(columns)}"
+            problems.append(Problem(shown, 1, name, "unknown column", hint))
+            ok = False
+        elif header.count(name) > 1 and header.index(name) == n:
+            problems.append(Problem(shown, 1, name, "column appears more than once"))
+            ok = False
+    for name in required:
+        if name not in header:
+            problems.append(Problem(shown, 1, name, "required column is missing",
+                                    f"add a column named {name!r}"))
+            ok = False
+    if not ok:
+        return []
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = reader.line_num
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                problems.append(Problem(shown, start, "", f"more than {MAX_ROWS:,} rows; records "
+                                        "are one per country (split or trim the file)"))
+                return rows
+            if len(cells) != len(header):
+                what = "too many" if len(cells) > len(header) else "too few"
+                problems.append(Problem(
+                    shown, start, "", f"{what} cells: {len(cells)} (expected {len(header)})",
+                    "a comma inside a value needs the value in double quotes"))
+                continue
+            rows.append((start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, "", f"malformed CSV: {exc}"))
+    return rows
+
+
+def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
+                 problems: list[Problem]) -> Any:
+    """Convert one cell by its field spec; None (with a problem appended) when invalid."""
+
+    def bad(message: str, hint: str = "") -> None:
+        problems.append(Problem(shown, line, spec.name, message, hint))
+
+    if spec.type in ("class", "enum"):
+        if text not in spec.values:
+            close = difflib.get_close_matches(text.lower(), spec.values, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else ""
+            bad(f"unknown value {text!r} (expected one of: {', '.join(spec.values)})", hint)
+            return None
+        return text
+    if spec.type == "list":
+        items = [x.strip() for x in text.split(";") if x.strip()]
+        for item in items:
+            if spec.values and item not in spec.values:
+                close = difflib.get_close_matches(item, spec.values, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else ""
+                bad(f"unknown value {item!r} (expected ';'-separated: "
+                    f"{', '.join(spec.values)})", hint)
+                return None
+        return items
+    if spec.type in ("int", "number"):
+        try:
+            number: float = int(text) if spec.type == "int" else float(text)
+        except ValueError:
+            kind = "a whole number" if spec.type == "int" else "a number"
+            bad(f"{text!r} is not {kind}", "write digits only, e.g. 25 (no % sign or words)")
+            return None
+        if number != number or number in (float("inf"), float("-inf")):
+            bad(f"{text!r} is not a finite number")
+            return None
+        lo, hi = spec.min, spec.max
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            bad(f"{text} is out of range (expected {lo if lo is not None else '…'}–"
+                f"{hi if hi is not None else '…'})")
+            return None
+        return number
+    return text
+
+
+def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
+               problems: list[Problem]) -> dict[str, Record]:
+    """Read one layer's records file into {country key: Record}."""
+    path = seeds / spec.file
+    shown = str(path)
+    required = ("country", "confidence", *(f.name for f in spec.fields if f.required))
+    out: dict[str, Record] = {}
+    this_year = current_year()
+    for line, row in read_csv(path, spec.columns, required, problems):
+        res = countries.resolve(row["country"], known)
+        if res.key is None:
+            problems.append(Problem(shown, line, "country", res.message, res.hint))
+            continue
+        if res.key in out:
+            first = out[res.key]
+            problems.append(Problem(shown, line, "country",
+                                    f"{row['country']!r} ({res.key}) appears twice in this layer",
+                                    f"first at line {first.line}; merge the two rows"))
+            continue
+        errors_before = len(problems)
+        values: dict[str, Any] = {}
+        for spec_field in spec.fields:
+            text = row.get(spec_field.name, "")
+            if not text:
+                if spec_field.required:
+                    problems.append(Problem(shown, line, spec_field.name, "is required",
+                                            _expected(spec_field)))
+                values[spec_field.name] = None
+                continue
+            values[spec_field.name] = _parse_field(spec_field, text, shown, line, problems)
+        for spec_field in spec.fields:
+            if spec_field.requires and values.get(spec_field.name) is not None \
+                    and not row.get(spec_field.requires):
+                problems.append(Problem(shown, line, spec_field.requires,
+                                        f"is required when {spec_field.name} is given"))
+        year = _year(row.get("year", ""), this_year, shown, line, problems)
+        confidence = row.get("confidence", "")
+        if confidence not in CONFIDENCE:
+            close = difflib.get_close_matches(confidence.lower(), CONFIDENCE, n=1)
+            problems.append(Problem(
+                shown, line, "confidence",
+                f"unknown value {confidence!r} (expected one of: {', '.join(CONFIDENCE)})",
+                f"did you mean {close[0]!r}?" if close else ""))
+        if not row.get("confidence_reason"):
+            problems.append(Problem(shown, line, "confidence_reason", "is empty",
+                                    "say why, e.g. 'named, dated report; one source'",
+                                    warning=True))
+        if len(problems) > errors_before and any(not p.warning for p in problems[errors_before:]):
+            continue
+        out[res.key] = Record(
+            key=res.key, written=row["country"], line=line, values=values, year=year,
+            confidence=confidence, confidence_reason=row.get("confidence_reason", ""),
+            derivation=row.get("derivation", ""), note=row.get("note", ""),
+        )
+    return out
+
+
+def _expected(spec: FieldSpec) -> str:
+    if spec.values:
+        return f"one of: {', '.join(spec.values)}"
+    return spec.help
+
+
+def _year(text: str, this_year: int, shown: str, line: int, problems: list[Problem]) -> int | None:
+    if not text:
+        problems.append(Problem(shown, line, "year", "no year", "add the year the fact refers to",
+                                warning=True))
+        return None
+    if not (text.isdigit() and len(text) == 4):
+        problems.append(Problem(shown, line, "year", f"{text!r} is not a year",
+                                "write four digits, e.g. 2024"))
+        return None
+    year = int(text)
+    if year > this_year:
+        problems.append(Problem(shown, line, "year", f"{year} is in the future",
+                                f"expected {EARLIEST_YEAR}–{this_year}"))
+        return None
+    if year < EARLIEST_YEAR:
+        problems.append(Problem(shown, line, "year", f"{year} is before the DSR era",
+                                f"expected {EARLIEST_YEAR}–{this_year}"))
+        return None
+    return year
+
+
+def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
+    """Read the bibliography."""
+    path = seeds / SOURCES_FILE
+    shown = str(path)
+    out: dict[str, Source] = {}
+    for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title"), problems):
+        sid = row["id"]
+        if not _SOURCE_ID.match(sid):
+            problems.append(Problem(shown, line, "id", f"{sid!r} is not a valid source id",
+                                    "letters, digits, '.', '_' and '-', e.g. thibaut2026"))
+            continue
+        if sid in out:
+            problems.append(Problem(shown, line, "id", f"duplicate source id {sid!r}"))
+            continue
+        if not row.get("title"):
+            problems.append(Problem(shown, line, "title", "is required"))
+        url = row.get("url", "")
+        if url and not _URL.match(url):
+            problems.append(Problem(shown, line, "url", f"{url!r} is not an http(s) URL",
+                                    "links must start with https:// or http://"))
+            url = ""
+        document = row.get("document", "")
+        if document and (Path(document).is_absolute() or not document.endswith(".txt")):
+            problems.append(Problem(shown, line, "document",
+                                    f"{document!r} must be a relative path to a .txt file"))
+            document = ""
+        out[sid] = Source(sid, row.get("title", ""), row.get("author", ""),
+                          row.get("publisher", ""), row.get("date", ""), url, document,
+                          row.get("note", ""))
+    return out
+
+
+def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
+                   records: dict[str, dict[str, Record]], sources: dict[str, Source],
+                   known: frozenset[str], problems: list[Problem],
+                   check_quotes: bool = True) -> None:
+    """Attach citations to records; check sources exist and quotes stand in their documents."""
+    path = seeds / CITATIONS_FILE
+    shown = str(path)
+    used: set[str] = set()
+    missing_docs: set[str] = set()
+    for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4], problems):
+        layer = row["layer"]
+        if layer not in records:
+            close = difflib.get_close_matches(layer, list(records), n=1)
+            problems.append(Problem(shown, line, "layer", f"unknown layer {layer!r}",
+                                    f"did you mean {close[0]!r}?" if close
+                                    else f"expected one of: {', '.join(records)}"))
+            continue
+        res = countries.resolve(row["country"], known)
+        if res.key is None:
+            problems.append(Problem(shown, line, "country", res.message, res.hint))
+            continue
+        record = records[layer].get(res.key)
+        if record is None:
+            problems.append(Problem(shown, line, "country",
+                                    f"no {layer} record for {row['country']!r} ({res.key})",
+                                    f"add a row to the {layer} records file or remove this one"))
+            continue
+        sid = row["source"]
+        source = sources.get(sid)
+        if source is None:
+            close = difflib.get_close_matches(sid, list(sources), n=1, cutoff=0.5)
+            problems.append(Problem(shown, line, "source", f"unknown source id {sid!r}",
+                                    f"did you mean {close[0]!r}?" if close
+                                    else f"add it to {SOURCES_FILE}"))
+            continue
+        if not row["locator"]:
+            problems.append(Problem(shown, line, "locator", "is required",
+                                    "e.g. L123 (line in the document), a section, or a page"))
+            continue
+        used.add(sid)
+        quote = row.get("quote", "")
+        if not quote:
+            problems.append(Problem(shown, line, "quote", "no quote",
+                                    "add a short verbatim phrase from the source", warning=True))
+        elif check_quotes and source.document:
+            doc = (seeds / source.document)
+            if not doc.is_file():
+                missing_docs.add(sid)
+            else:
+                result = quotes.check(quotes.document_lines(doc), row["locator"], quote)
+                if not result.ok:
+                    hint = (f"it stands at L{result.found_at}" if result.found_at
+                            else "copy the phrase exactly as the document has it")
+                    problems.append(Problem(shown, line, "quote",
+                                            f"not found in {source.document} at {row['locator']}",
+                                            hint))
+        record.citations.append(Citation(sid, row["locator"], quote))
+    for sid in sorted(missing_docs):
+        problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
+                                f"{sources[sid].document!r} (source {sid}) not found; "
+                                "its quotes were not checked", warning=True))
+    for layer, recs in records.items():
+        for rec in recs.values():
+            if not rec.citations:
+                spec_file = next(s.file for s in layers if s.id == layer)
+                problems.append(Problem(str(seeds / spec_file), rec.line, "country",
+                                        f"{rec.written!r} has no citation",
+                                        f"add a row '{layer},{rec.key},<source>,<locator>,"
+                                        f"<quote>' to {CITATIONS_FILE}"))
+    for sid in sources:
+        if sid not in used:
+            problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
+                                    f"source {sid!r} is not cited", warning=True))
+
+
+def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
+         check_quotes: bool = True) -> tuple[Dataset, list[Problem]]:
+    """Read every file in `seeds/`; return the dataset and all problems (errors and warnings)."""
+    problems: list[Problem] = []
+    records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
+    sources = load_sources(seeds, problems)
+    load_citations(seeds, layers, records, sources, known, problems, check_quotes)
+    extra = sorted(p.name for p in seeds.glob("*.csv")
+                   if p.name not in {s.file for s in layers} | {SOURCES_FILE, CITATIONS_FILE})
+    for name in extra:
+        problems.append(Problem(str(seeds / name), 0, "",
+                                "not a layer file in layers.toml; ignored", warning=True))
+    return Dataset(layers, records, sources), problems
+
