@@ -1,3 +1,3 @@
-"""DSR Atlas: cited country records on China's Digital Silk Road, rendered as an offline map site."""
+"""DSR Atlas: cited country records on China's Digital Silk Road, as an offline map site."""
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Load the committed country boundaries (`geodata/countries.geojson`), as shipped with the package."""
+"""Load the committed country boundaries (`geodata/countries.geojson`) shipped with atlas."""
 
 from __future__ import annotations
 

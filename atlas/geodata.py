@@ -1,4 +1,4 @@
-"""Derive the web-scale country boundaries in `geodata/` from Natural Earth (run by `atlas geodata`).
+"""Derive the web-scale country boundaries in `geodata/` from Natural Earth (`atlas geodata`).
 
 Natural Earth's admin-0 layer is keyed here on ADM0_A3, the one code that is unique per polygon, and
 mapped to ISO 3166-1 alpha-3 through the checked crosswalk in `atlas.countries`. The whole coverage

@@ -1,0 +1,64 @@
+"""The built map in a real browser: Chromium via Playwright, file://, network blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def legend_title(page) -> str:
+    return page.locator("#atlas-legend h2").inner_text()
+
+
+def test_switch_layers_legend_follows_click_shows_source(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html")
+    assert legend_title(page) == "Chinese cloud footprint"
+    assert page.locator("path.leaflet-interactive").count() > 200
+
+    page.get_by_label("DSR and digital-economy MOUs").check()
+    assert legend_title(page) == "DSR and digital-economy MOUs"
+    assert page.locator("#atlas-legend li[data-value='digital_economy_initiative'] .count"
+                        ).inner_text() == "2"
+    assert "layer=mou" in page.evaluate("location.hash")
+
+    # Click Turkey (a record of the MOU layer): its details show the value and its source.
+    page.evaluate("window.atlasSite.byId['TUR'].fire('click')")
+    panel = page.locator("#atlas-panel")
+    assert panel.is_visible()
+    text = panel.inner_text()
+    assert "2017 Digital Economy Initiative signatory" in text
+    assert "AI cooperation under the shadow of China's Digital Silk Road" in text
+    assert "L150" in text
+    assert "No data" in text  # Turkey has no cloud record: said plainly
+    link = panel.locator("a", has_text="AI cooperation").first
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert offline_page.blocked == [] and offline_page.errors == []
+
+
+def test_real_mouse_click_on_a_country(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html", "#layer=mou")
+    box = page.evaluate(
+        "(() => { const r = window.atlasSite.byId['TUR'].getElement().getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+    page.mouse.click(box[0], box[1])
+    assert page.locator("#atlas-panel").get_attribute("data-country") == "TUR"
+    assert "country=TUR" in page.evaluate("location.hash")
+
+
+def test_no_data_is_styled_apart_from_none(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html", "#layer=mou")
+    fill = page.evaluate("window.atlasSite.byId['FRA'].getElement().getAttribute('fill')")
+    assert fill == "url(#atlas-nodata)"
+    fill_tur = page.evaluate("window.atlasSite.byId['TUR'].getElement().getAttribute('fill')")
+    assert fill_tur.lower() == "#6baed6"
+    assert page.locator("#atlas-nodata").count() == 1
+
+
+def test_permalink_restores_layer_and_country(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html", "#layer=forum&country=ZMB")
+    assert legend_title(page).startswith("Alignment with China")
+    assert page.locator("#atlas-panel").get_attribute("data-country") == "ZMB"
+    assert page.get_by_label("Alignment with China in AI / digital-governance fora").is_checked()

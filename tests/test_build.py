@@ -1,0 +1,121 @@
+"""The build: join coverage, the downloads, atomic output, reproducibility."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from atlas import boundaries, build, config, join, records
+from atlas.errors import AtlasError, ValidationFailed
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def read_geojson(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_record_lands_and_coverage_counts(seeds: Path) -> None:
+    bounds = boundaries.load()
+    dataset, _ = records.load(seeds, config.load(seeds), bounds.keys)
+    countries = join.join(bounds, dataset)
+    assert len(countries) == len(bounds.features)
+    cov = join.coverage(countries, ["mou", "cloud"])
+    assert cov["mou"]["_with_data"] == 2
+    assert cov["mou"]["digital_economy_initiative"] == 2
+    assert cov["mou"]["_no_data"] == len(bounds.features) - 2
+
+
+def test_a_record_colours_only_its_own_polygon(seeds: Path, tmp_path: Path) -> None:
+    """Australia's value must not spread to Coral Sea Is. and the other dependencies."""
+    append(seeds / "mou.csv", "Australia,2020,low,t,,,none,,,\n")
+    append(seeds / "citations.csv", "mou,AUS,thibaut2026,L150,China\n")
+    build.run(seeds, tmp_path / "site")
+    feats = read_geojson(tmp_path / "site" / "data" / "mou.geojson")["features"]
+    painted = {f["properties"]["iso3"] for f in feats if f["properties"]["mou"] is not None}
+    assert painted == {"LAO", "TUR", "AUS"}
+    by_key = {f["properties"]["iso3"]: f["properties"] for f in feats}
+    for dependency in ("IOA", "CSI", "ATC"):
+        assert by_key[dependency]["mou"] is None
+
+
+def test_downloads_schema_and_no_data_vs_none(built_site: Path) -> None:
+    data = read_geojson(built_site / "data" / "atlas.geojson")
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    by_key = {f["properties"]["iso3"]: f["properties"] for f in data["features"]}
+    tur = by_key["TUR"]
+    assert tur["name"] == "Turkey"
+    assert tur["mou"] == "digital_economy_initiative" and tur["mou_year"] == 2017
+    assert tur["mou_sources"] == ["thibaut2026 L150"]
+    assert tur["cloud"] is None and tur["cloud_sources"] is None  # no data is null
+    assert by_key["BRA"]["cloud_share_pct"] == 25
+    for lid in ("cloud", "mou", "safe_city", "forum"):
+        layer = read_geojson(built_site / "data" / f"{lid}.geojson")
+        assert len(layer["features"]) == len(data["features"])
+        assert lid in layer["features"][0]["properties"]
+        assert not any(k.startswith("mou") for k in layer["features"][0]["properties"]
+                       if lid != "mou")
+    rows = list(csv.DictReader(io.StringIO((built_site / "data" / "atlas.csv").read_text())))
+    tur_row = next(r for r in rows if r["iso3"] == "TUR")
+    assert tur_row["mou"] == "digital_economy_initiative" and tur_row["cloud"] == ""
+    assert "geometry" not in rows[0]
+
+
+def test_site_refers_to_no_other_host(built_site: Path) -> None:
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html.replace(
+        'content="default-src', "")
+    assert 'src="assets/leaflet.js' in html
+    assert (built_site / "assets" / "leaflet.js").stat().st_size > 100_000
+
+
+def test_build_twice_is_byte_identical(seeds: Path, tmp_path: Path) -> None:
+    build.run(seeds, tmp_path / "a")
+    build.run(seeds, tmp_path / "b")
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*"))
+    assert files_a == files_b
+    for rel in files_a:
+        if (tmp_path / "a" / rel).is_file():
+            assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_failed_build_leaves_previous_site_untouched(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (seeds / "mou.csv").write_text((seeds / "mou.csv").read_text().replace("Laos", "Atlantis"))
+    with pytest.raises(ValidationFailed):
+        build.run(seeds, out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_refuses_to_replace_a_foreign_directory(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.docx").write_text("precious")
+    with pytest.raises(AtlasError, match="not a previous atlas build"):
+        build.run(seeds, out)
+    assert (out / "chapter1.docx").read_text() == "precious"
+
+
+def test_edit_and_rebuild_shows_the_change(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    path = seeds / "mou.csv"
+    path.write_text(path.read_text().replace(",digital_economy_initiative,BRI Digital Economy "
+                                             "International Cooperation Initiative,,\n",
+                                             ",company_mou,x,,\n", 1))
+    build.run(seeds, out)
+    props = {f["properties"]["iso3"]: f["properties"]
+             for f in read_geojson(out / "data" / "atlas.geojson")["features"]}
+    assert props["LAO"]["mou"] == "company_mou"

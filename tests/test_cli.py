@@ -1,0 +1,56 @@
+"""The `atlas` command line, through click's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from atlas.cli import cli
+
+
+def test_build_prints_where_to_open(runner: CliRunner, seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "my-site"
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"open {(out / 'index.html').absolute().as_uri()}" in result.output
+    assert (out / "data" / "atlas.geojson").is_file()
+
+
+def test_build_works_from_any_directory(runner: CliRunner, seeds: Path, tmp_path: Path,
+                                        monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").exists() or seeds.rename(tmp_path / "seeds")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "build" / "site" / "index.html").is_file()
+
+
+def test_bad_record_fails_with_location_and_keeps_old_site(runner: CliRunner, seeds: Path,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)]).exit_code == 0
+    index = (out / "index.html").read_bytes()
+    mou = seeds / "mou.csv"
+    mou.write_text(mou.read_text().replace("Türkiye", "Turkiye Republic of Narnia"))
+    result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"{mou}:3: country: unknown country 'Turkiye Republic of Narnia'" in result.output
+    assert "left unchanged" in result.output
+    assert (out / "index.html").read_bytes() == index
+
+
+def test_validate_ok_and_failing(runner: CliRunner, seeds: Path) -> None:
+    ok = runner.invoke(cli, ["validate", "--seeds", str(seeds)])
+    assert ok.exit_code == 0 and "OK" in ok.output
+    strict = runner.invoke(cli, ["validate", "--seeds", str(seeds), "--strict"])
+    assert strict.exit_code == 1  # the fixture has records without a year (warnings)
+    (seeds / "cloud.csv").write_text("country,presence\nPAK,region\n")
+    bad = runner.invoke(cli, ["validate", "--seeds", str(seeds)])
+    assert bad.exit_code == 1
+    assert "confidence: required column is missing" in bad.output
+
+
+def test_missing_seeds_folder(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", "--seeds", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "seeds folder not found" in result.output
