@@ -1,30 +1,37 @@
 """The one orchestrator: records → validated table → joined countries → site files → `build/`.
 
 A build is written into a temporary directory beside the target and swapped into place only when
-complete, so a failed or interrupted build leaves the previous site untouched.
+complete, so a failed or interrupted build leaves the previous site untouched. A build whose inputs
+are unchanged does nothing; parts that depend only on the boundaries or the code (the geometry,
+the page) are cached beside the target, keyed by content hash, so editing a record is fast.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from atlas import __version__
+from atlas import TITLE, __version__
 from atlas.errors import AtlasError, Problem, ValidationFailed
 
 MARKER = ".atlas-build"
-TITLE = "DSR Atlas: China's Digital Silk Road"
+CACHE_DIR = ".atlas-cache"
 
 
 @dataclass
 class Checked:
-    """The outcome of validation: the dataset (when usable) and every problem found."""
+    """The outcome of validation (and of a build): every problem found."""
 
     problems: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -35,7 +42,7 @@ class Checked:
         return [p for p in self.problems if p.warning]
 
 
-def validate(seeds: Path, check_quotes: bool = True):  # -> tuple[Dataset, Boundaries, Checked]
+def validate(seeds: Path, check_quotes: bool = True):  # -> (Dataset, Boundaries, Checked)
     """Load everything and collect every problem; raise ValidationFailed only for a bad config."""
     from atlas import boundaries, config, records
 
@@ -47,31 +54,119 @@ def validate(seeds: Path, check_quotes: bool = True):  # -> tuple[Dataset, Bound
     return dataset, bounds, Checked(problems)
 
 
+def _seed_files(seeds: Path) -> list[Path]:
+    return sorted(p for p in seeds.glob("*") if p.is_file() and p.suffix in (".csv", ".toml"))
+
+
 def data_version(seeds: Path) -> str:
     """A short content hash of the records and configuration: changes when the data changes."""
     digest = hashlib.sha256()
-    for path in sorted(seeds.glob("*")):
-        if path.is_file() and path.suffix in (".csv", ".toml"):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in _seed_files(seeds):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
-def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False) -> Checked:
+def _documents(seeds: Path) -> list[Path]:
+    """The source documents sources.csv points at (their quotes are checked, so they count)."""
+    try:
+        text = (seeds / "sources.csv").read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return sorted({seeds / r["document"] for r in rows if r.get("document")})
+
+
+def input_digest(seeds: Path, tiles: str | None, strict: bool) -> str:
+    """Everything a build depends on: atlas code, records, documents, boundaries, options."""
+    from atlas import boundaries
+    from atlas.records import current_year
+
+    digest = hashlib.sha256(f"{__version__}\0{tiles}\0{strict}\0{current_year()}".encode())
+    package = Path(__file__).parent
+    inputs = sorted(package.glob("*.py")) + sorted((package / "assets").glob("*"))
+    inputs += _seed_files(seeds) + _documents(seeds) + [boundaries.default_path()]
+    for path in inputs:
+        digest.update(str(path.name).encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Content-addressed products beside the output; entries unused by the last build are pruned."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.used: set[str] = set()
+
+    def get(self, name: str, key: str, make: Callable[[], bytes]) -> bytes:
+        entry = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        self.used.add(entry)
+        path = self.root / entry
+        if path.is_file():
+            return path.read_bytes()
+        data = make()
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{entry}.{os.getpid()}")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return data
+
+    def prune(self) -> None:
+        if self.root.is_dir():
+            for path in self.root.iterdir():
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
+
+
+def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
+        force: bool = False) -> Checked:
     """Validate, then build the whole site into `out` atomically. Returns the warnings."""
+    out = out.absolute()
+    check_target(out)
+    digest = input_digest(seeds, tiles, strict)
+    marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
+    if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
+        return Checked(up_to_date=True)
+
     from atlas import export, join, site
 
     dataset, bounds, checked = validate(seeds)
     failing = checked.problems if strict else checked.errors
     if failing:
-        raise ValidationFailed(checked.problems if strict else checked.errors)
+        raise ValidationFailed(failing)
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, "data_version": data_version(seeds), "atlas_version": __version__}
-    files: dict[str, bytes] = site.files(bounds, dataset, countries, meta, tiles)
-    for name, text in export.files(bounds, countries, dataset.layers).items():
+    cache = Cache(out.parent / CACHE_DIR / out.name)
+    bounds_key = hashlib.sha256(bounds.path.read_bytes()).hexdigest() + __version__
+    code_key = input_digest_code() + str(tiles)
+
+    files: dict[str, bytes] = {}
+    files.update(site.leaflet_assets())
+    files.update(site.own_assets())
+    files["data/geometry.js"] = cache.get("geometry.js", bounds_key,
+                                          lambda: site.geometry_js(bounds).encode())
+    files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
+    files["index.html"] = cache.get("index.html", code_key,
+                                    lambda: site.index_html(tiles).encode())
+    geometry = json.loads(cache.get(
+        "geometry-texts.json", bounds_key,
+        lambda: json.dumps(export.geometry_texts(bounds), sort_keys=True).encode()))
+    for name, text in export.files(geometry, countries, dataset.layers).items():
         files[name] = text.encode("utf-8")
-    files[MARKER] = f"dsr-atlas {__version__}\n".encode()
+    files[MARKER] = marker
     write_atomically(out, files)
+    cache.prune()
     return checked
+
+
+def input_digest_code() -> str:
+    """A hash of the atlas package's own files (what the page depends on)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")) + sorted((package / "assets").glob("*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def check_target(out: Path) -> None:
@@ -90,19 +185,25 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     out = out.absolute()
     check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted build
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
         for name, data in sorted(files.items()):
             path = tmp / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         os.chmod(tmp, 0o755)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
         if out.exists():
             out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        try:
+            tmp.rename(out)
+        except BaseException:
+            if old.exists() and not out.exists():
+                old.rename(out)
+            raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -54,7 +54,8 @@ def _report(problems: list) -> None:
               help="Optional base-map tile URL template (off by default; the site then loads "
                    "tiles from that host).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(seeds: Path, out: Path, tiles: str | None, strict: bool) -> None:
+@click.option("--force", is_flag=True, help="Rebuild even when no input has changed.")
+def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool) -> None:
     """Validate the records and build the map site.
 
     \b
@@ -64,12 +65,15 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool) -> None:
     from atlas import build as builder
 
     try:
-        checked = builder.run(seeds, out, tiles=tiles, strict=strict)
+        checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     _report(checked.warnings)
     index = (out / "index.html").absolute()
-    click.echo(f"built {index.parent} ({len(checked.warnings)} warning(s))")
+    if checked.up_to_date:
+        click.echo(f"{index.parent} is up to date (no input changed; --force rebuilds)")
+    else:
+        click.echo(f"built {index.parent} ({len(checked.warnings)} warning(s))")
     click.echo(f"open {index.as_uri()}")
 
 

@@ -57,12 +57,19 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def geojson(boundaries: Boundaries, table: list[dict[str, Any]], keep: list[str]) -> str:
-    """A FeatureCollection of every country with the `keep` properties; one feature per line."""
-    geometry = {f["properties"]["iso3"]: f["geometry"] for f in boundaries.features}
+def geometry_texts(boundaries: Boundaries) -> dict[str, str]:
+    """Each country's geometry as JSON text (the slow part of a download; cached by the build)."""
+    return {f["properties"]["iso3"]: _dump(f["geometry"]) for f in boundaries.features}
+
+
+def geojson(geometry: dict[str, str], table: list[dict[str, Any]], keep: list[str]) -> str:
+    """A FeatureCollection of every country with the `keep` properties; one feature per line.
+
+    Members are written in sorted order (geometry, id, properties, type), as json.dumps would.
+    """
     lines = [
-        _dump({"type": "Feature", "id": row["iso3"], "geometry": geometry[row["iso3"]],
-               "properties": {k: row[k] for k in keep}})
+        '{"geometry":' + geometry[row["iso3"]] + ',"id":' + _dump(row["iso3"])
+        + ',"properties":' + _dump({k: row[k] for k in keep}) + ',"type":"Feature"}'
         for row in table
     ]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
@@ -88,17 +95,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def files(boundaries: Boundaries, countries: tuple[Country, ...],
+def files(geometry: dict[str, str], countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...]) -> dict[str, str]:
-    """Every download, as {relative path: text}."""
+    """Every download, as {relative path: text}; `geometry` from geometry_texts()."""
     table = rows(countries, layers)
     cols = columns(layers)
     out = {
-        "data/atlas.geojson": geojson(boundaries, table, cols),
+        "data/atlas.geojson": geojson(geometry, table, cols),
         "data/atlas.csv": to_csv(table, cols),
     }
     base = ["iso3", "name", "name_zh"]
     for spec in layers:
         own = [c for c in cols if c == spec.id or c.startswith(f"{spec.id}_")]
-        out[f"data/{spec.id}.geojson"] = geojson(boundaries, table, base + own)
+        out[f"data/{spec.id}.geojson"] = geojson(geometry, table, base + own)
     return out

@@ -11,14 +11,13 @@ import json
 from importlib import resources
 from typing import Any
 
-from atlas import __version__
+from atlas import TITLE
 from atlas.boundaries import Boundaries
-from atlas.config import LayerSpec
 from atlas.join import Country, coverage
 from atlas.records import Dataset
 
-#: Web geometry precision: 0.001° (about 100 m) is finer than a pixel at the maximum zoom.
-WEB_DECIMALS = 3
+#: Web geometry grid: 0.01° (about 1 km), finer than a pixel at the maximum zoom (about 0.02°).
+WEB_GRID = 100
 MAX_ZOOM = 6
 CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -41,23 +40,37 @@ def own_assets() -> dict[str, bytes]:
     return {f"assets/{name}": (base / name).read_bytes() for name in ("atlas.js", "atlas.css")}
 
 
-def _round(obj: Any, nd: int) -> Any:
-    if isinstance(obj, float):
-        return round(obj, nd) + 0.0
-    if isinstance(obj, list):
-        return [_round(x, nd) for x in obj]
-    return obj
+def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
+    """Polygons → rings → flat [x0, y0, dx1, dy1, …] on the WEB_GRID, closing point dropped."""
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    out = []
+    for polygon in polygons:
+        rings = []
+        for ring in polygon:
+            flat: list[int] = []
+            px = py = 0
+            for x, y in ring[:-1]:
+                ix, iy = round(x * WEB_GRID), round(y * WEB_GRID)
+                if flat and ix == px and iy == py:
+                    continue
+                flat += [ix - px, iy - py]
+                px, py = ix, iy
+            if len(flat) >= 6:
+                rings.append(flat)
+        if rings:
+            out.append(rings)
+    return out
 
 
 def geometry_js(boundaries: Boundaries) -> str:
-    """All country shapes once, keyed by iso3, as a script (loads from file:// too)."""
-    feats = [
-        {"type": "Feature", "id": f["properties"]["iso3"], "properties": {},
-         "geometry": {"type": f["geometry"]["type"],
-                      "coordinates": _round(f["geometry"]["coordinates"], WEB_DECIMALS)}}
+    """All country shapes once, quantised and delta-encoded, as a script (loads from file://)."""
+    shapes = [
+        [f["properties"]["iso3"], encode_geometry(f["geometry"])]
         for f in sorted(boundaries.features, key=lambda f: f["properties"]["iso3"])
     ]
-    body = json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"))
+    body = json.dumps({"grid": WEB_GRID, "shapes": shapes}, separators=(",", ":"))
     return "window.ATLAS_GEOMETRY=" + body + ";\n"
 
 
@@ -93,35 +106,28 @@ def _stable_ids(element: Any, counter: list[int]) -> None:
         _stable_ids(child, counter)
 
 
-def index_html(layers: tuple[LayerSpec, ...], meta: dict[str, Any], tiles: str | None,
-               asset_version: str) -> str:
-    """The map page, rendered by folium with local assets only."""
+def index_html(tiles: str | None = None) -> str:
+    """The map page, rendered by folium with local assets only.
+
+    It holds no data: the layers, values and header are drawn by assets/atlas.js from
+    data/atlas-data.js, so the page only changes when the code or the tiles option does.
+    """
     import branca.element
     import folium
 
     class AtlasMap(folium.Map):
         default_js = [
-            ("leaflet", f"assets/leaflet.js?v={asset_version}"),
-            ("atlas_geometry", f"data/geometry.js?v={asset_version}"),
-            ("atlas_data", f"data/atlas-data.js?v={asset_version}"),
-            ("atlas", f"assets/atlas.js?v={asset_version}"),
+            ("leaflet", "assets/leaflet.js"),
+            ("atlas_geometry", "data/geometry.js"),
+            ("atlas_data", "data/atlas-data.js"),
+            ("atlas", "assets/atlas.js"),
         ]
-        default_css = [
-            ("leaflet_css", f"assets/leaflet.css?v={asset_version}"),
-            ("atlas_css", f"assets/atlas.css?v={asset_version}"),
-        ]
+        default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
 
-    figure = branca.element.Figure(title=meta["title"])
-    tile_src = ""
-    if tiles:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(tiles.replace("{s}", "a"))
-        tile_src = f" {parts.scheme}://*.{parts.hostname.split('.', 1)[-1]}" if parts.hostname \
-            else ""
+    figure = branca.element.Figure(title=TITLE)
     figure.header.add_child(
         branca.element.Element(
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP.format(tiles=tile_src)}">'
+            f'<meta http-equiv="Content-Security-Policy" content="{csp(tiles)}">'
         ),
         name="csp",
     )
@@ -130,9 +136,8 @@ def index_html(layers: tuple[LayerSpec, ...], meta: dict[str, Any], tiles: str |
     m._name = "map"
     figure.add_child(m)
     if tiles:
-        folium.TileLayer(tiles, attr="Tiles: see provider", name="Base map", overlay=False,
+        folium.TileLayer(tiles, attr="Base map tiles", name="Base map", overlay=False,
                          control=False, max_zoom=MAX_ZOOM).add_to(m)
-    header = _header_html(layers, meta)
     init = branca.element.MacroElement()
     init._template = branca.element.Template(
         "{% macro script(this, kwargs) %}\n"
@@ -140,56 +145,18 @@ def index_html(layers: tuple[LayerSpec, ...], meta: dict[str, Any], tiles: str |
         "{% endmacro %}"
     )
     m.add_child(init, name="atlas_init")
-    m.add_child(header, name="atlas_header")
     _stable_ids(figure, [0])
     return figure.render()
 
 
-def _header_html(layers: tuple[LayerSpec, ...], meta: dict[str, Any]) -> Any:
-    """The title box with download links (static text only: no data text reaches HTML here)."""
-    import html
+def csp(tiles: str | None) -> str:
+    """The page's Content-Security-Policy: nothing from another host (but the tiles, if asked)."""
+    tile_src = ""
+    if tiles:
+        from urllib.parse import urlsplit
 
-    import branca.element
-
-    links = " · ".join(
-        f'<a href="data/{html.escape(s.id)}.geojson" download>{html.escape(s.id)}</a>'
-        for s in layers
-    )
-    box = (
-        '<div class="atlas-box atlas-header" id="atlas-header">'
-        f"<h1>{html.escape(meta['title'])}</h1>"
-        f"<p>Data version {html.escape(meta['data_version'])}. Downloads: "
-        '<a href="data/atlas.geojson" download>atlas.geojson</a> · '
-        '<a href="data/atlas.csv" download>atlas.csv</a> · '
-        f"per layer: {links}</p></div>"
-    )
-    element = branca.element.MacroElement()
-    element._template = branca.element.Template(
-        "{% macro script(this, kwargs) %}\n"
-        "(function(){var C=L.Control.extend({options:{position:'topleft'},"
-        "onAdd:function(){var d=L.DomUtil.create('div');d.innerHTML=" + json.dumps(box) + ";"
-        "L.DomEvent.disableClickPropagation(d);return d.firstChild;}});"
-        "new C().addTo({{ this._parent.get_name() }});})();\n"
-        "{% endmacro %}"
-    )
-    return element
-
-
-def files(boundaries: Boundaries, dataset: Dataset, countries: tuple[Country, ...],
-          meta: dict[str, Any], tiles: str | None = None) -> dict[str, bytes]:
-    """Every file of the site except the downloads, as {relative path: bytes}."""
-    out: dict[str, bytes] = {}
-    out.update(leaflet_assets())
-    out.update(own_assets())
-    out["data/geometry.js"] = geometry_js(boundaries).encode()
-    out["data/atlas-data.js"] = data_js(site_data(dataset, countries, meta)).encode()
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in sorted(out):
-        digest.update(name.encode() + out[name])
-    out["index.html"] = index_html(dataset.layers, meta, tiles, digest.hexdigest()[:10]).encode()
-    return out
-
-
-__all__ = ["files", "__version__"]
+        parts = urlsplit(tiles.replace("{s}", "a"))
+        if parts.scheme in ("http", "https") and parts.hostname:
+            domain = parts.hostname.split(".", 1)[-1] if "{s}" in tiles else parts.hostname
+            tile_src = f" {parts.scheme}://{'*.' if '{s}' in tiles else ''}{domain}"
+    return CSP.format(tiles=tile_src)

@@ -3,8 +3,28 @@
   "use strict";
 
   var D = window.ATLAS_DATA;
-  var G = window.ATLAS_GEOMETRY;
+  var G = decodeGeometry(window.ATLAS_GEOMETRY);
   var NODATA_FILL = "url(#atlas-nodata)";
+
+  /* Shapes come quantised and delta-encoded (see atlas/site.py: encode_geometry). */
+  function decodeGeometry(enc) {
+    var features = enc.shapes.map(function (shape) {
+      var polygons = shape[1].map(function (rings) {
+        return rings.map(function (flat) {
+          var ring = [], x = 0, y = 0;
+          for (var i = 0; i < flat.length; i += 2) {
+            x += flat[i]; y += flat[i + 1];
+            ring.push([x / enc.grid, y / enc.grid]);
+          }
+          ring.push(ring[0]);
+          return ring;
+        });
+      });
+      return { type: "Feature", id: shape[0], properties: {},
+               geometry: { type: "MultiPolygon", coordinates: polygons } };
+    });
+    return { type: "FeatureCollection", features: features };
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -63,7 +83,9 @@
     this.layer = layersById[h.layer] ? h.layer : D.layers[0].id;
     this.country = D.countries[h.country] ? h.country : null;
     this.renderer = L.svg({ padding: 0.5 });
+    map.fitBounds([[-56, -170], [78, 180]]);
     this.buildGeometry();
+    this.buildHeader();
     this.buildLayerControl();
     this.buildLegend();
     this.buildPanel();
@@ -93,6 +115,26 @@
       }
     }).addTo(this.map);
     this.addHatch();
+  };
+
+  AtlasSite.prototype.buildHeader = function () {
+    var downloads = [
+      el("a", { href: "data/atlas.geojson", download: "", text: "atlas.geojson" }), " · ",
+      el("a", { href: "data/atlas.csv", download: "", text: "atlas.csv" }), " · per layer: "
+    ];
+    D.layers.forEach(function (l, i) {
+      if (i) downloads.push(" · ");
+      downloads.push(el("a", { href: "data/" + encodeURIComponent(l.id) + ".geojson", download: "", text: l.id }));
+    });
+    var box = el("div", { className: "atlas-box atlas-header", id: "atlas-header" }, [
+      el("h1", { text: D.meta.title }),
+      el("p", { text: "Data version " + D.meta.data_version + ". Downloads: " }, downloads)
+    ]);
+    var Header = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () { L.DomEvent.disableClickPropagation(box); return box; }
+    });
+    new Header().addTo(this.map);
   };
 
   AtlasSite.prototype.addHatch = function () {
