@@ -68,7 +68,10 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool) 
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
-    _report(checked.warnings)
+    _report(checked.warnings[:5])
+    if len(checked.warnings) > 5:
+        click.echo(f"… and {len(checked.warnings) - 5} more warning(s); `atlas validate --seeds "
+                   f"{seeds}` lists them all", err=True)
     index = (out / "index.html").absolute()
     if checked.up_to_date:
         click.echo(f"{index.parent} is up to date (no input changed; --force rebuilds)")
@@ -98,3 +101,28 @@ def validate(seeds: Path, strict: bool) -> None:
     if failing:
         raise click.ClickException(f"{len(failing)} problem(s) ({records}) in {seeds}")
     click.echo(f"{seeds}: OK ({len(checked.warnings)} warning(s))")
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/site"), show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.05, 60),
+              help="Seconds between checks for changed files.")
+def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None:
+    """Serve the site on localhost and rebuild it whenever a file in --seeds changes.
+
+    A broken edit prints its problems and the last good build keeps being served.
+
+    \b
+    Example:
+        atlas serve --port 8000
+    """
+    from atlas import serve as server
+
+    try:
+        server.run(seeds, out, host, port, interval, echo=click.echo)
+    except AtlasError as exc:
+        raise click.ClickException(str(exc)) from exc

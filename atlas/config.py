@@ -18,6 +18,9 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 #: Columns every records file has, in the order a new file should list them.
 COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivation", "note")
+#: Layers with `rows = "many"` (several records per country, e.g. projects) also need an id.
+MANY_COLUMNS = ("id", *COMMON_COLUMNS)
+ROWS = ("one", "many")
 CONFIDENCE = ("high", "medium", "low")
 
 
@@ -28,6 +31,7 @@ class ClassSpec:
     value: str
     label: str
     color: str
+    min: int | None = None  # for count layers: the class of countries with at least `min` rows
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,17 @@ class LayerSpec:
     description: str
     classes: tuple[ClassSpec, ...]
     fields: tuple[FieldSpec, ...]
+    rows: str = "one"
+
+    @property
+    def many(self) -> bool:
+        """Several records per country (the map shows how many)."""
+        return self.rows == "many"
+
+    def class_for_count(self, n: int) -> str:
+        """The class of a country with `n` records in a count layer."""
+        fitting = [c for c in self.classes if c.min is not None and c.min <= n]
+        return max(fitting, key=lambda c: c.min or 0).value if fitting else str(n)
 
     @property
     def class_values(self) -> tuple[str, ...]:
@@ -63,7 +78,7 @@ class LayerSpec:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return COMMON_COLUMNS + tuple(f.name for f in self.fields)
+        return (MANY_COLUMNS if self.many else COMMON_COLUMNS) + tuple(f.name for f in self.fields)
 
     def to_json(self) -> dict[str, Any]:
         """What the site needs to know about the layer."""
@@ -72,8 +87,10 @@ class LayerSpec:
             "title": self.title,
             "value": self.value,
             "scale": self.scale,
+            "rows": self.rows,
             "description": self.description,
-            "classes": [c.__dict__ for c in self.classes],
+            "classes": [{"value": c.value, "label": c.label, "color": c.color}
+                        for c in self.classes],
             "fields": [{"name": f.name, "type": f.type, "help": f.help} for f in self.fields],
         }
 
@@ -136,7 +153,11 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
             continue
         if not _COLOR.match(str(c["color"])):
             bad("classes", f"colour {c['color']!r} must be #RRGGBB")
-        classes.append(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper()))
+        low = c.get("min")
+        if low is not None and (not isinstance(low, int) or low < 1):
+            bad("classes", f"class {c['value']!r}: min must be a whole number ≥ 1")
+            low = None
+        classes.append(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper(), low))
     if not classes:
         bad("classes", "at least one class is required")
     fields: list[FieldSpec] = []
@@ -162,10 +183,18 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
                 help=f.get("help", ""),
             )
         )
+    rows = entry.get("rows", "one")
+    if rows not in ROWS:
+        bad("rows", f"must be one of {', '.join(ROWS)}")
     names = {f.name for f in fields}
-    if entry["value"] not in names:
+    if rows == "many":
+        if entry["value"] != "count":
+            bad("value", "a layer with rows = 'many' shows the count: value = 'count'")
+        if any(c.min is None for c in classes):
+            bad("classes", "a count layer needs `min` on every class")
+    elif entry["value"] not in names:
         bad("value", f"{entry['value']!r} is not one of the layer's fields")
-    for name in names & set(COMMON_COLUMNS):
+    for name in names & set(MANY_COLUMNS):
         bad("fields", f"{name!r} is a common column; do not redefine it")
     return LayerSpec(
         id=entry["id"],
@@ -176,4 +205,5 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
         description=str(entry.get("description", "")),
         classes=tuple(classes),
         fields=tuple(fields),
+        rows=rows,
     )

@@ -19,6 +19,18 @@ from atlas.join import Country
 def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
     """The flat properties one layer adds to a country (all null when it has no data)."""
     rec = country.layers.get(spec.id)
+    if spec.many:
+        items = rec["items"] if rec else []
+        return {
+            spec.id: rec["value"] if rec else None,
+            f"{spec.id}_year": rec["year"] if rec else None,
+            f"{spec.id}_count": rec["count"] if rec else None,
+            f"{spec.id}_items": [i["id"] for i in items] if rec else None,
+            f"{spec.id}_sources": (
+                sorted({f"{c['source']} {c['locator']}" for i in items for c in i["citations"]})
+                if rec else None
+            ),
+        }
     props: dict[str, Any] = {
         spec.id: rec["value"] if rec else None,
         f"{spec.id}_year": rec["year"] if rec else None,
@@ -37,6 +49,10 @@ def columns(layers: tuple[LayerSpec, ...]) -> list[str]:
     """The column order of the table (CSV) and of the GeoJSON properties."""
     cols = ["iso3", "name", "name_zh"]
     for spec in layers:
+        if spec.many:
+            cols += [spec.id, f"{spec.id}_year", f"{spec.id}_count", f"{spec.id}_items",
+                     f"{spec.id}_sources"]
+            continue
         cols += [spec.id, f"{spec.id}_year", f"{spec.id}_confidence", f"{spec.id}_sources"]
         cols += [f"{spec.id}_{f.name}" for f in spec.fields if f.name != spec.value]
     return cols

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from atlas.boundaries import Boundaries
+from atlas.config import LayerSpec
 from atlas.records import Dataset, Record
 
 
@@ -35,16 +36,35 @@ def record_json(record: Record, value_field: str) -> dict[str, Any]:
     }
 
 
+def many_json(spec: LayerSpec, items: list[Record]) -> dict[str, Any]:
+    """A country's records in a layer with several per country: the count class and the items."""
+    years = [r.year for r in items if r.year is not None]
+    return {
+        "value": spec.class_for_count(len(items)),
+        "count": len(items),
+        "year": max(years) if years else None,
+        "items": [{"id": r.id, **record_json(r, "")} for r in sorted(items, key=lambda r: r.id)],
+    }
+
+
 def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
     """Every boundary once, sorted by key, with the records that land on it."""
+    by_country: dict[str, dict[str, list[Record]]] = {}
+    for spec in dataset.layers:
+        if spec.many:
+            for rec in dataset.records[spec.id].values():
+                by_country.setdefault(spec.id, {}).setdefault(rec.key, []).append(rec)
     out = []
     for feature in sorted(boundaries.features, key=lambda f: f["properties"]["iso3"]):
         p = feature["properties"]
-        layers = {
-            spec.id: record_json(dataset.records[spec.id][p["iso3"]], spec.value)
-            for spec in dataset.layers
-            if p["iso3"] in dataset.records[spec.id]
-        }
+        layers: dict[str, dict[str, Any]] = {}
+        for spec in dataset.layers:
+            if spec.many:
+                items = by_country.get(spec.id, {}).get(p["iso3"])
+                if items:
+                    layers[spec.id] = many_json(spec, items)
+            elif p["iso3"] in dataset.records[spec.id]:
+                layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value)
         out.append(Country(p["iso3"], p["name"], p.get("name_zh") or "", p.get("continent") or "",
                            p.get("subregion") or "", layers))
     return tuple(out)

@@ -25,6 +25,8 @@ SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
 SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "document", "note")
 CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote")
+AGGREGATES_FILE = "aggregates.csv"
+AGGREGATE_COLUMNS = ("id", "figure", "what", "source", "locator", "quote", "note")
 #: A records file is country-level: more rows than this is a mistake, answered at once.
 MAX_ROWS = 5000
 MAX_BYTES = 20_000_000
@@ -60,7 +62,7 @@ class Citation:
 class Record:
     """One country's record in one layer."""
 
-    key: str
+    key: str  # the country
     written: str
     line: int
     values: dict[str, Any]
@@ -70,6 +72,12 @@ class Record:
     derivation: str
     note: str
     citations: list[Citation] = field(default_factory=list)
+    id: str = ""  # in layers with several records per country
+
+    @property
+    def ref(self) -> str:
+        """How citations.csv refers to this record: the country key, or the row id."""
+        return self.id or self.key
 
 
 @dataclass
@@ -79,6 +87,7 @@ class Dataset:
     layers: tuple[LayerSpec, ...]
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
+    aggregates: list[dict[str, str]] = field(default_factory=list)
 
 
 def current_year() -> int:
@@ -209,18 +218,30 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
 
 def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                problems: list[Problem]) -> dict[str, Record]:
-    """Read one layer's records file into {country key: Record}."""
+    """Read one layer's records file into {country key (or row id): Record}."""
     path = seeds / spec.file
     shown = str(path)
     required = ("country", "confidence", *(f.name for f in spec.fields if f.required))
+    if spec.many:
+        required = ("id", *required)
     out: dict[str, Record] = {}
     this_year = current_year()
     for line, row in read_csv(path, spec.columns, required, problems):
+        rid = row.get("id", "")
+        if spec.many:
+            if not _SOURCE_ID.match(rid):
+                problems.append(Problem(shown, line, "id", f"{rid!r} is not a valid id",
+                                        "letters, digits, '.', '_' and '-', e.g. pak-peace-cable"))
+                continue
+            if rid in out:
+                problems.append(Problem(shown, line, "id", f"duplicate id {rid!r}",
+                                        f"first at line {out[rid].line}"))
+                continue
         res = countries.resolve(row["country"], known)
         if res.key is None:
             problems.append(Problem(shown, line, "country", res.message, res.hint))
             continue
-        if res.key in out:
+        if not spec.many and res.key in out:
             first = out[res.key]
             problems.append(Problem(shown, line, "country",
                                     f"{row['country']!r} ({res.key}) appears twice in this layer",
@@ -256,10 +277,10 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                                     warning=True))
         if len(problems) > errors_before and any(not p.warning for p in problems[errors_before:]):
             continue
-        out[res.key] = Record(
+        out[rid if spec.many else res.key] = Record(
             key=res.key, written=row["country"], line=line, values=values, year=year,
             confidence=confidence, confidence_reason=row.get("confidence_reason", ""),
-            derivation=row.get("derivation", ""), note=row.get("note", ""),
+            derivation=row.get("derivation", ""), note=row.get("note", ""), id=rid,
         )
     return out
 
@@ -340,16 +361,27 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                     f"did you mean {close[0]!r}?" if close
                                     else f"expected one of: {', '.join(records)}"))
             continue
-        res = countries.resolve(row["country"], known)
-        if res.key is None:
-            problems.append(Problem(shown, line, "country", res.message, res.hint))
-            continue
-        record = records[layer].get(res.key)
-        if record is None:
-            problems.append(Problem(shown, line, "country",
-                                    f"no {layer} record for {row['country']!r} ({res.key})",
-                                    f"add a row to the {layer} records file or remove this one"))
-            continue
+        spec = next(s for s in layers if s.id == layer)
+        if spec.many:
+            record = records[layer].get(row["country"])
+            if record is None:
+                close = difflib.get_close_matches(row["country"], list(records[layer]), n=1)
+                problems.append(Problem(shown, line, "country",
+                                        f"no {layer} record with id {row['country']!r}",
+                                        f"did you mean {close[0]!r}?" if close
+                                        else f"in a {layer} citation, 'country' holds the id"))
+                continue
+        else:
+            res = countries.resolve(row["country"], known)
+            if res.key is None:
+                problems.append(Problem(shown, line, "country", res.message, res.hint))
+                continue
+            record = records[layer].get(res.key)
+            if record is None:
+                problems.append(Problem(
+                    shown, line, "country", f"no {layer} record for {row['country']!r} ({res.key})",
+                    f"add a row to the {layer} records file or remove this one"))
+                continue
         sid = row["source"]
         source = sources.get(sid)
         if source is None:
@@ -364,38 +396,84 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
             continue
         used.add(sid)
         quote = row.get("quote", "")
-        if not quote:
-            problems.append(Problem(shown, line, "quote", "no quote",
-                                    "add a short verbatim phrase from the source", warning=True))
-        elif check_quotes and source.document:
-            doc = (seeds / source.document)
-            if not doc.is_file():
-                missing_docs.add(sid)
-            else:
-                result = quotes.check(quotes.document_lines(doc), row["locator"], quote)
-                if not result.ok:
-                    hint = (f"it stands at L{result.found_at}" if result.found_at
-                            else "copy the phrase exactly as the document has it")
-                    problems.append(Problem(shown, line, "quote",
-                                            f"not found in {source.document} at {row['locator']}",
-                                            hint))
+        _check_quote(seeds, source, row["locator"], quote, shown, line, problems,
+                     missing_docs if check_quotes else None)
         record.citations.append(Citation(sid, row["locator"], quote))
-    for sid in sorted(missing_docs):
-        problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
-                                f"{sources[sid].document!r} (source {sid}) not found; "
-                                "its quotes were not checked", warning=True))
+    _report_missing_documents(seeds, sources, missing_docs, problems)
     for layer, recs in records.items():
         for rec in recs.values():
             if not rec.citations:
                 spec_file = next(s.file for s in layers if s.id == layer)
-                problems.append(Problem(str(seeds / spec_file), rec.line, "country",
-                                        f"{rec.written!r} has no citation",
-                                        f"add a row '{layer},{rec.key},<source>,<locator>,"
+                what = f"id {rec.id!r}" if rec.id else repr(rec.written)
+                problems.append(Problem(str(seeds / spec_file), rec.line,
+                                        "id" if rec.id else "country", f"{what} has no citation",
+                                        f"add a row '{layer},{rec.ref},<source>,<locator>,"
                                         f"<quote>' to {CITATIONS_FILE}"))
     for sid in sources:
         if sid not in used:
             problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
                                     f"source {sid!r} is not cited", warning=True))
+
+
+def _check_quote(seeds: Path, source: Source, locator: str, quote: str, shown: str, line: int,
+                 problems: list[Problem], missing_docs: set[str] | None) -> None:
+    """Append a problem unless the quote stands in the source's document near the locator.
+
+    `missing_docs` collects sources whose document is absent; None skips the check.
+    """
+    if not quote:
+        problems.append(Problem(shown, line, "quote", "no quote",
+                                "add a short verbatim phrase from the source", warning=True))
+        return
+    if missing_docs is None or not source.document:
+        return
+    doc = seeds / source.document
+    if not doc.is_file():
+        missing_docs.add(source.id)
+        return
+    result = quotes.check(quotes.document_lines(doc), locator, quote)
+    if not result.ok:
+        hint = (f"it stands at L{result.found_at}" if result.found_at
+                else "copy the phrase exactly as the document has it")
+        problems.append(Problem(shown, line, "quote",
+                                f"not found in {source.document} at {locator}", hint))
+
+
+def _report_missing_documents(seeds: Path, sources: dict[str, Source], missing: set[str],
+                              problems: list[Problem]) -> None:
+    for sid in sorted(missing):
+        problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
+                                f"{sources[sid].document!r} (source {sid}) not found; "
+                                "its quotes were not checked", warning=True))
+
+
+def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Problem],
+                    check_quotes: bool = True) -> list[dict[str, str]]:
+    """Figures that are not country-level (shown on the about page), each with its source."""
+    path = seeds / AGGREGATES_FILE
+    if not path.exists():
+        return []
+    shown = str(path)
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    missing: set[str] = set()
+    for line, row in read_csv(path, AGGREGATE_COLUMNS, AGGREGATE_COLUMNS[:5], problems):
+        if row["id"] in seen:
+            problems.append(Problem(shown, line, "id", f"duplicate id {row['id']!r}"))
+            continue
+        seen.add(row["id"])
+        source = sources.get(row["source"])
+        if source is None:
+            close = difflib.get_close_matches(row["source"], list(sources), n=1, cutoff=0.5)
+            problems.append(Problem(shown, line, "source", f"unknown source id {row['source']!r}",
+                                    f"did you mean {close[0]!r}?" if close
+                                    else f"add it to {SOURCES_FILE}"))
+            continue
+        _check_quote(seeds, source, row["locator"], row.get("quote", ""), shown, line, problems,
+                     missing if check_quotes else None)
+        out.append(dict(row))
+    _report_missing_documents(seeds, sources, missing, problems)
+    return out
 
 
 def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
@@ -405,10 +483,12 @@ def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
     records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
     sources = load_sources(seeds, problems)
     load_citations(seeds, layers, records, sources, known, problems, check_quotes)
+    aggregates = load_aggregates(seeds, sources, problems, check_quotes)
     extra = sorted(p.name for p in seeds.glob("*.csv")
-                   if p.name not in {s.file for s in layers} | {SOURCES_FILE, CITATIONS_FILE})
+                   if p.name not in {s.file for s in layers}
+                   | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE})
     for name in extra:
         problems.append(Problem(str(seeds / name), 0, "",
                                 "not a layer file in layers.toml; ignored", warning=True))
-    return Dataset(layers, records, sources), problems
+    return Dataset(layers, records, sources, aggregates), problems
 

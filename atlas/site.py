@@ -86,6 +86,7 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
                      "layers": c.layers}
             for c in countries
         },
+        "aggregates": dataset.aggregates,
         "sources": {s.id: {"title": s.title, "author": s.author, "publisher": s.publisher,
                            "date": s.date, "url": s.url}
                     for s in dataset.sources.values()},

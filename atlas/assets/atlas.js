@@ -294,34 +294,50 @@
         p.appendChild(section);
         return;
       }
+      if (layer.rows === "many") {
+        section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" })]));
+        var ul = el("ul", { className: "atlas-items" });
+        rec.items.forEach(function (item) { ul.appendChild(el("li", {}, [self.recordDetails(layer, item, true)])); });
+        section.appendChild(ul);
+        p.appendChild(section);
+        return;
+      }
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : ""]));
-      var dl = el("dl");
-      layer.fields.forEach(function (f) {
-        if (f.name === layer.value) return;
-        var v = rec.fields[f.name];
-        if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return;
-        dl.appendChild(el("dt", { text: f.name.replace(/_/g, " ") }));
-        dl.appendChild(el("dd", { text: Array.isArray(v) ? v.join("; ") : String(v) }));
-      });
-      dl.appendChild(el("dt", { text: "confidence" }));
-      dl.appendChild(el("dd", { text: rec.confidence + (rec.confidence_reason ? ": " + rec.confidence_reason : "") }));
-      if (rec.derivation) { dl.appendChild(el("dt", { text: "derivation" })); dl.appendChild(el("dd", { text: rec.derivation })); }
-      if (rec.note) { dl.appendChild(el("dt", { text: "note" })); dl.appendChild(el("dd", { text: rec.note })); }
-      section.appendChild(dl);
-      var ol = el("ol", { className: "atlas-sources" });
-      rec.citations.forEach(function (cit) {
-        var src = D.sources[cit.source] || { title: cit.source };
-        var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
-        ol.appendChild(el("li", {}, [
-          link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
-          cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
-        ]));
-      });
-      section.appendChild(el("p", { text: "Sources:" }));
-      section.appendChild(ol);
+      section.appendChild(self.recordDetails(layer, rec, false));
       p.appendChild(section);
     });
     p.classList.add("open");
+  };
+
+  /* A record's fields, confidence, notes and numbered sources with quotes. */
+  AtlasSite.prototype.recordDetails = function (layer, rec, withValue) {
+    var box = el("div", { className: "atlas-record" });
+    var dl = el("dl");
+    if (withValue && rec.year) { dl.appendChild(el("dt", { text: "year" })); dl.appendChild(el("dd", { text: String(rec.year) })); }
+    layer.fields.forEach(function (f) {
+      if (f.name === layer.value) return;
+      var v = rec.fields[f.name];
+      if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return;
+      dl.appendChild(el("dt", { text: f.name.replace(/_/g, " ") }));
+      dl.appendChild(el("dd", { text: Array.isArray(v) ? v.join("; ") : String(v) }));
+    });
+    dl.appendChild(el("dt", { text: "confidence" }));
+    dl.appendChild(el("dd", { text: rec.confidence + (rec.confidence_reason ? ": " + rec.confidence_reason : "") }));
+    if (rec.derivation) { dl.appendChild(el("dt", { text: "derivation" })); dl.appendChild(el("dd", { text: rec.derivation })); }
+    if (rec.note) { dl.appendChild(el("dt", { text: "note" })); dl.appendChild(el("dd", { text: rec.note })); }
+    box.appendChild(dl);
+    var ol = el("ol", { className: "atlas-sources" });
+    rec.citations.forEach(function (cit) {
+      var src = D.sources[cit.source] || { title: cit.source };
+      var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
+      ol.appendChild(el("li", {}, [
+        link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
+        cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
+      ]));
+    });
+    box.appendChild(el("p", { text: "Sources:" }));
+    box.appendChild(ol);
+    return box;
   };
 
   window.AtlasSite = { init: function (map) { return new AtlasSite(map); } };

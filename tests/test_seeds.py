@@ -1,0 +1,119 @@
+"""The starter dataset in seeds/: complete with respect to the founding documents, and cited."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from atlas import boundaries, config, countries, records
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+DOCS = REPO.parent / "shared" / "seed-docs"
+BRIEF = DOCS / "002_a97fe318e22be548.txt"
+KEYS = boundaries.load().keys
+
+needs_docs = pytest.mark.skipif(
+    not BRIEF.is_file(), reason=f"the founding documents are not at {DOCS} (shared/ beside repo)"
+)
+
+
+@pytest.fixture(scope="module")
+def loaded() -> tuple[records.Dataset, list]:
+    return records.load(SEEDS, config.load(SEEDS), KEYS)
+
+
+def brief_line(n: int) -> str:
+    return BRIEF.read_text(encoding="utf-8").splitlines()[n - 1]
+
+
+def names_in_list(text: str) -> list[str]:
+    """'A, B, the C, and D.' → ['A', 'B', 'C', 'D']"""
+    text = re.sub(r"\.$", "", text.strip())
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", text)
+    return [re.sub(r"^the\s+", "", p.strip()) for p in parts if p.strip()]
+
+
+def key_of(name: str) -> str:
+    name = {"Democratic Republic of Congo": "DR Congo"}.get(name, name)
+    res = countries.resolve(name, KEYS)
+    assert res.key, (name, res.message)
+    return res.key
+
+
+@needs_docs
+def test_every_record_validates_and_every_quote_is_found(loaded) -> None:
+    dataset, problems = loaded
+    errors = [str(p) for p in problems if not p.warning]
+    assert errors == []
+    assert not [p for p in problems if "not found; its quotes were not checked" in p.message]
+
+
+def test_every_record_has_a_source_with_a_locator(loaded) -> None:
+    dataset, _ = loaded
+    total = 0
+    for recs in dataset.records.values():
+        for rec in recs.values():
+            assert rec.citations, rec
+            for c in rec.citations:
+                assert c.source in dataset.sources and c.locator and c.quote
+            total += 1
+    assert total > 100
+
+
+def cites(rec: records.Record, source: str, locator: str) -> bool:
+    return any(c.source == source and c.locator == locator for c in rec.citations)
+
+
+@needs_docs
+def test_group_of_friends_is_entered_completely(loaded) -> None:
+    dataset, _ = loaded
+    listed = brief_line(387).split("Members include", 1)[1]
+    members = [key_of(n) for n in names_in_list(listed) if n != "China"]
+    assert len(members) == 27
+    forum = dataset.records["forum"]
+    missing = [k for k in members if k not in forum or not cites(forum[k], "thibaut2026", "L387")]
+    assert missing == []
+    assert forum["ZMB"].values["alignment"] == "high"  # co-founder with the PRC
+
+
+@needs_docs
+def test_2017_digital_economy_initiative_signatories(loaded) -> None:
+    dataset, _ = loaded
+    listed = brief_line(150).split("when China,", 1)[1].split(" jointly signed")[0]
+    signatories = [key_of(n) for n in names_in_list(listed)]
+    assert sorted(signatories) == ["ARE", "LAO", "SAU", "SRB", "THA", "TUR"]
+    mou = dataset.records["mou"]
+    for key in signatories:
+        rec = mou[key]
+        kinds = [rec.values["instrument"], *(rec.values["others"] or [])]
+        assert "digital_economy_initiative" in kinds
+        assert cites(rec, "thibaut2026", "L150")
+
+
+@needs_docs
+def test_huawei_safe_city_list_is_a_vendor_claim(loaded) -> None:
+    dataset, _ = loaded
+    listed = brief_line(295).split("including", 1)[1].split(".”")[0]
+    named = [key_of(n) for n in names_in_list(listed)]
+    assert len(named) == 7
+    safe = dataset.records["safe_city"]
+    for key in named:
+        assert cites(safe[key], "thibaut2026", "L295")
+    assert safe["ESP"].values["status"] == "vendor_claim"
+
+
+def test_shares_keep_what_they_measure(loaded) -> None:
+    dataset, _ = loaded
+    measures = {rec.values["share_measure"] for rec in dataset.records["cloud"].values()
+                if rec.values["share_pct"] is not None}
+    assert any("data-centre" in m or "data center" in m for m in measures)
+    assert any("cloud cluster" in m for m in measures)
+
+
+def test_disagreements_are_kept_not_averaged(loaded) -> None:
+    dataset, _ = loaded
+    exim = [a for a in dataset.aggregates if "341.6" in a["figure"] or "309" in a["figure"]]
+    assert len(exim) >= 2
