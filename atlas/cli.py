@@ -126,3 +126,23 @@ def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None
         server.run(seeds, out, host, port, interval, echo=click.echo)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+def report(seeds: Path) -> None:
+    """Print per-layer coverage, citations per source, and quotes that no longer match.
+
+    Exit status 1 when a quote is not found in its cited document.
+    """
+    from atlas import build as builder
+    from atlas import report as reporter
+
+    try:
+        dataset, _, checked = builder.validate(seeds)
+    except AtlasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in reporter.coverage_lines(dataset, checked.problems):
+        click.echo(line)
+    if any(p.field == "quote" and not p.warning for p in checked.problems):
+        raise SystemExit(1)

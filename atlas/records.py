@@ -331,7 +331,8 @@ def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
         url = row.get("url", "")
         if url and not _URL.match(url):
             problems.append(Problem(shown, line, "url", f"{url!r} is not an http(s) URL",
-                                    "links must start with https:// or http://"))
+                                    "links start with https:// or http:// and contain no spaces, "
+                                    "quotes or angle brackets"))
             url = ""
         document = row.get("document", "")
         if document and (Path(document).is_absolute() or not document.endswith(".txt")):

@@ -54,3 +54,17 @@ def test_validate_ok_and_failing(runner: CliRunner, seeds: Path) -> None:
 def test_missing_seeds_folder(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", "--seeds", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "seeds folder not found" in result.output
+
+
+def test_report_counts_coverage_and_flags_a_broken_quote(runner: CliRunner, seeds: Path) -> None:
+    result = runner.invoke(cli, ["report", "--seeds", str(seeds)])
+    assert result.exit_code == 0, result.output
+    assert "mou          2 countries (digital_economy_initiative: 2)" in result.output
+    assert "thibaut2026       9 records,    9 citations" in result.output
+    assert "Quotes not found at their locator: 0" in result.output
+    cit = seeds / "citations.csv"
+    cit.write_text(cit.read_text().replace("Cuba frequently support", "Cuba rarely support"))
+    broken = runner.invoke(cli, ["report", "--seeds", str(seeds)])
+    assert broken.exit_code == 1
+    assert "Quotes not found at their locator: 1" in broken.output
+    assert "citations.csv:9: quote: not found in doc.txt at L373" in broken.output

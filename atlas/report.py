@@ -1,0 +1,46 @@
+"""`atlas report`: per-layer coverage, citations per source, and quotes that no longer match."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from atlas.errors import Problem
+from atlas.records import Dataset
+
+
+def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
+    """The report as lines of text."""
+    out = ["Coverage (countries with data per layer):"]
+    for spec in dataset.layers:
+        recs = dataset.records[spec.id].values()
+        countries = {r.key for r in recs}
+        if spec.many:
+            per_country = Counter(r.key for r in recs)
+            by_class = Counter(spec.class_for_count(n) for n in per_country.values())
+        else:
+            by_class = Counter(r.values.get(spec.value) for r in recs)
+        by_conf = Counter(r.confidence for r in recs)
+        classes = ", ".join(f"{v}: {by_class[v]}" for v in spec.class_values if by_class[v])
+        extra = f", {len(recs)} records" if spec.many else ""
+        out.append(f"  {spec.id:<10} {len(countries):>3} countries{extra} ({classes}); "
+                   f"confidence high {by_conf['high']}, medium {by_conf['medium']}, "
+                   f"low {by_conf['low']}")
+    out.append("Citations per source (records citing it / citation rows):")
+    rows: Counter[str] = Counter()
+    recs_citing: Counter[str] = Counter()
+    for recs in dataset.records.values():
+        for r in recs.values():
+            for sid in {c.source for c in r.citations}:
+                recs_citing[sid] += 1
+            for c in r.citations:
+                rows[c.source] += 1
+    for sid, src in sorted(dataset.sources.items()):
+        agg = sum(1 for a in dataset.aggregates if a["source"] == sid)
+        out.append(f"  {sid:<14} {recs_citing[sid]:>4} records, {rows[sid]:>4} citations, "
+                   f"{agg:>3} aggregate figures — {src.title[:60]}")
+    bad = [p for p in problems if p.field == "quote" and not p.warning]
+    unchecked = [p for p in problems if "quotes were not checked" in p.message]
+    out.append(f"Quotes not found at their locator: {len(bad)}")
+    out += [f"  {p}" for p in bad]
+    out += [f"  {p}" for p in unchecked]
+    return out
