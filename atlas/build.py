@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +113,14 @@ class Cache:
         tmp.replace(path)
         return data
 
+    def start(self, name: str, key: str, command: list[str]) -> Pending:
+        """Like get(), but a miss is made by `command` (its stdout), running in the background."""
+        entry = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        if (self.root / entry).is_file():
+            return Pending(self, name, key, None)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return Pending(self, name, key, proc)
+
     def prune(self) -> None:
         if self.root.is_dir():
             for path in self.root.iterdir():
@@ -119,27 +128,64 @@ class Cache:
                     path.unlink(missing_ok=True)
 
 
+STANDALONE = "atlas-standalone.html"
+
+
+@dataclass
+class Pending:
+    """A cache entry being produced by a child process."""
+
+    cache: Cache
+    name: str
+    key: str
+    proc: subprocess.Popen[bytes] | None
+
+    def result(self) -> bytes:
+        def wait() -> bytes:
+            assert self.proc is not None
+            stdout, stderr = self.proc.communicate()
+            if self.proc.returncode != 0:
+                message = stderr.decode(errors="replace")
+                raise AtlasError(f"rendering {self.name} failed:\n{message}")
+            return stdout
+
+        return self.cache.get(self.name, self.key, wait)
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def _render_command(tiles: str | None) -> list[str]:
+    return [sys.executable, "-m", "atlas._render", *([tiles] if tiles else [])]
+
+
 def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
-        force: bool = False) -> Checked:
+        force: bool = False, single_file: bool = False) -> Checked:
     """Validate, then build the whole site into `out` atomically. Returns the warnings."""
     out = out.absolute()
     check_target(out)
-    digest = input_digest(seeds, tiles, strict)
+    digest = input_digest(seeds, tiles, strict) + ("-single" if single_file else "")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         return Checked(up_to_date=True)
 
     from atlas import export, join, site
 
-    dataset, bounds, checked = validate(seeds)
-    failing = checked.problems if strict else checked.errors
-    if failing:
-        raise ValidationFailed(failing)
+    cache = Cache(out.parent / CACHE_DIR / out.name)
+    page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
+    try:
+        dataset, bounds, checked = validate(seeds)
+        failing = checked.problems if strict else checked.errors
+        if failing:
+            raise ValidationFailed(failing)
+    except BaseException:
+        page.cancel()
+        raise
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, "data_version": data_version(seeds), "atlas_version": __version__}
-    cache = Cache(out.parent / CACHE_DIR / out.name)
     bounds_key = hashlib.sha256(bounds.path.read_bytes()).hexdigest() + __version__
-    code_key = input_digest_code() + str(tiles)
 
     files: dict[str, bytes] = {}
     files.update(site.leaflet_assets())
@@ -147,13 +193,12 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     files["data/geometry.js"] = cache.get("geometry.js", bounds_key,
                                           lambda: site.geometry_js(bounds).encode())
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
-    files["index.html"] = cache.get("index.html", code_key,
-                                    lambda: site.index_html(tiles).encode())
-    geometry = json.loads(cache.get(
-        "geometry-texts.json", bounds_key,
-        lambda: json.dumps(export.geometry_texts(bounds), sort_keys=True).encode()))
+    geometry = export.geometry_texts(bounds)
     for name, text in export.files(geometry, countries, dataset.layers).items():
         files[name] = text.encode("utf-8")
+    files["index.html"] = page.result()
+    if single_file:
+        files[STANDALONE] = site.standalone_html(files)
     files[MARKER] = marker
     write_atomically(out, files)
     cache.prune()

@@ -55,7 +55,10 @@ def _report(problems: list) -> None:
                    "tiles from that host).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Rebuild even when no input has changed.")
-def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool) -> None:
+@click.option("--single-file", is_flag=True,
+              help="Also write atlas-standalone.html: the map with everything inline, to email.")
+def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
+          single_file: bool) -> None:
     """Validate the records and build the map site.
 
     \b
@@ -65,7 +68,8 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool) 
     from atlas import build as builder
 
     try:
-        checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force)
+        checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
+                              single_file=single_file)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     _report(checked.warnings[:5])
@@ -78,6 +82,9 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool) 
     else:
         click.echo(f"built {index.parent} ({len(checked.warnings)} warning(s))")
     click.echo(f"open {index.as_uri()}")
+    if single_file:
+        standalone = index.parent / builder.STANDALONE
+        click.echo(f"single file: {standalone} ({standalone.stat().st_size:,} bytes)")
 
 
 @cli.command()

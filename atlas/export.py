@@ -74,7 +74,21 @@ def _dump(obj: Any) -> str:
 
 
 def geometry_texts(boundaries: Boundaries) -> dict[str, str]:
-    """Each country's geometry as JSON text (the slow part of a download; cached by the build)."""
+    """Each country's geometry as JSON text (the slow part of a download; cached by the build).
+
+    `atlas geodata` writes one feature a line with sorted keys, so each geometry is cut from its
+    line as written; any other file is serialised afresh.
+    """
+    lines = boundaries.path.read_text(encoding="utf-8").splitlines()[1:-1]
+    out: dict[str, str] = {}
+    if len(lines) == len(boundaries.features):
+        for line, feature in zip(lines, boundaries.features, strict=True):
+            head, sep, _ = line.partition(',"properties":')
+            if not (sep and head.startswith('{"geometry":')):
+                break
+            out[feature["properties"]["iso3"]] = head[len('{"geometry":'):]
+        else:
+            return out
     return {f["properties"]["iso3"]: _dump(f["geometry"]) for f in boundaries.features}
 
 

@@ -161,3 +161,34 @@ def csp(tiles: str | None) -> str:
             domain = parts.hostname.split(".", 1)[-1] if "{s}" in tiles else parts.hostname
             tile_src = f" {parts.scheme}://{'*.' if '{s}' in tiles else ''}{domain}"
     return CSP.format(tiles=tile_src)
+
+
+def standalone_html(files: dict[str, bytes]) -> bytes:
+    """index.html with every script, stylesheet and image inlined: one file that works offline
+    when emailed (the downloads are not included; they are links to the full site)."""
+    import base64
+    import re
+
+    html = files["index.html"].decode("utf-8")
+
+    def script(m: re.Match[str]) -> str:
+        code = files[m.group(1)].decode("utf-8")
+        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+        return f"<script>{code}</script>"
+
+    def style(m: re.Match[str]) -> str:
+        css = files[m.group(1)].decode("utf-8")
+        base = m.group(1).rsplit("/", 1)[0] + "/"
+
+        def image(u: re.Match[str]) -> str:
+            data = files.get(base + u.group(1))
+            if data is None:
+                return u.group(0)
+            return "url(data:image/png;base64," + base64.b64encode(data).decode() + ")"
+
+        css = re.sub(r"url\((images/[\w.-]+\.png)\)", image, css)
+        return f"<style>{css}</style>"
+
+    html = re.sub(r'<script src="([^"]+)"></script>', script, html)
+    html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
+    return html.encode("utf-8")

@@ -25,7 +25,7 @@ def test_switch_layers_legend_follows_click_shows_source(offline_page, built_sit
     assert "layer=mou" in page.evaluate("location.hash")
 
     # Click Turkey (a record of the MOU layer): its details show the value and its source.
-    page.evaluate("window.atlasSite.byId['TUR'].fire('click')")
+    page.evaluate("window.atlasSite.byId['TUR'].fire('click', {}, true)")
     panel = page.locator("#atlas-panel")
     assert panel.is_visible()
     text = panel.inner_text()

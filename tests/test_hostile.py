@@ -67,7 +67,10 @@ def test_hostile_text_is_displayed_literally_and_never_runs(offline_page, seeds:
     build.run(seeds, out)
     page = offline_page.open(out / "index.html", "#layer=mou&country=LAO")
     page.hover("#atlas-legend")
-    page.evaluate("window.atlasSite.byId['LAO'].openTooltip([18, 103])")
+    box = page.evaluate(
+        "(() => { const r = window.atlasSite.byId['TUR'].getElement().getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+    page.mouse.move(box[0], box[1])  # Turkey's tooltip shows the (hostile) class label
     # every place data text reaches: header, layer switcher, legend, panel, tooltip
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src='x']").count() == 0

@@ -3,27 +3,24 @@
   "use strict";
 
   var D = window.ATLAS_DATA;
-  var G = decodeGeometry(window.ATLAS_GEOMETRY);
   var NODATA_FILL = "url(#atlas-nodata)";
 
-  /* Shapes come quantised and delta-encoded (see atlas/site.py: encode_geometry). */
-  function decodeGeometry(enc) {
-    var features = enc.shapes.map(function (shape) {
+  /* Shapes come quantised and delta-encoded (see atlas/site.py: encode_geometry); they are
+     decoded straight into Leaflet LatLngs, without building GeoJSON first. */
+  function decodeShapes(enc) {
+    return enc.shapes.map(function (shape) {
       var polygons = shape[1].map(function (rings) {
         return rings.map(function (flat) {
-          var ring = [], x = 0, y = 0;
-          for (var i = 0; i < flat.length; i += 2) {
+          var ring = new Array(flat.length / 2), x = 0, y = 0;
+          for (var i = 0, j = 0; i < flat.length; i += 2, j++) {
             x += flat[i]; y += flat[i + 1];
-            ring.push([x / enc.grid, y / enc.grid]);
+            ring[j] = new L.LatLng(y / enc.grid, x / enc.grid);
           }
-          ring.push(ring[0]);
           return ring;
         });
       });
-      return { type: "Feature", id: shape[0], properties: {},
-               geometry: { type: "MultiPolygon", coordinates: polygons } };
+      return { id: shape[0], latlngs: polygons };
     });
-    return { type: "FeatureCollection", features: features };
   }
 
   function el(tag, attrs, children) {
@@ -89,7 +86,7 @@
     this.buildLayerControl();
     this.buildLegend();
     this.buildPanel();
-    this.setLayer(this.layer);
+    this.setLayer(this.layer, true);
     if (this.country) this.showCountry(this.country);
     var self = this;
     window.addEventListener("hashchange", function () {
@@ -103,17 +100,20 @@
   AtlasSite.prototype.buildGeometry = function () {
     var self = this;
     this.byId = {};
-    this.geo = L.geoJSON(G, {
-      renderer: this.renderer,
-      style: function (f) { return self.style(f.id); },
-      onEachFeature: function (f, lyr) {
-        self.byId[f.id] = lyr;
-        lyr.bindTooltip(function () { return self.tooltip(f.id); }, { sticky: true });
-        lyr.on("click", function () { self.showCountry(f.id); });
-        lyr.on("mouseover", function () { lyr.setStyle({ weight: 2, color: "#111" }); });
-        lyr.on("mouseout", function () { lyr.setStyle(self.style(f.id)); });
-      }
-    }).addTo(this.map);
+    this.geo = L.featureGroup();
+    decodeShapes(window.ATLAS_GEOMETRY).forEach(function (shape) {
+      var id = shape.id;
+      var lyr = L.polygon(shape.latlngs, L.extend({ renderer: self.renderer }, self.style(id)));
+      lyr.atlasId = id;
+      self.byId[id] = lyr;
+      self.geo.addLayer(lyr);
+    });
+    // One tooltip and one set of handlers for the whole group (events bubble from each country).
+    this.geo.bindTooltip(function (lyr) { return self.tooltip(lyr.atlasId); }, { sticky: true });
+    this.geo.on("click", function (e) { self.showCountry(e.layer.atlasId); });
+    this.geo.on("mouseover", function (e) { e.layer.setStyle({ weight: 2, color: "#111" }); });
+    this.geo.on("mouseout", function (e) { e.layer.setStyle(self.style(e.layer.atlasId)); });
+    this.geo.addTo(this.map);
     this.addHatch();
   };
 
@@ -239,11 +239,11 @@
     node.appendChild(el("ul", {}, items));
   };
 
-  AtlasSite.prototype.setLayer = function (id) {
+  AtlasSite.prototype.setLayer = function (id, initial) {
     var self = this;
     this.layer = id;
     document.body.setAttribute("data-layer", id);
-    this.geo.eachLayer(function (lyr) { lyr.setStyle(self.style(lyr.feature.id)); });
+    if (!initial) this.geo.eachLayer(function (lyr) { lyr.setStyle(self.style(lyr.atlasId)); });
     this.renderLegend();
     if (this.country) this.renderPanel(this.country);
     this.writeHash();

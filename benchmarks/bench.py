@@ -1,0 +1,182 @@
+"""Benchmark: the atlas against the naive one-GeoJson-per-layer folium site, in the same run.
+
+For each: bytes a browser loads for the map page (raw and gzipped, local assets included), cold build
+wall time, no-op rebuild, rebuild after editing one record, and time until every country is drawn in
+headless Chromium opening the page from file://. Prints the figures and the ratios atlas/baseline.
+
+    python benchmarks/bench.py [--seeds seeds] [--repeat 3] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def page_files(site: Path) -> list[Path]:
+    """index.html and every local script and stylesheet it loads."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    refs = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    files = [site / "index.html"]
+    for ref in refs:
+        assert "://" not in ref, f"page refers to another host: {ref}"
+        files.append(site / ref.split("?")[0])
+    return files
+
+
+def page_bytes(site: Path) -> tuple[int, int]:
+    data = [p.read_bytes() for p in page_files(site)]
+    return sum(len(d) for d in data), sum(len(gzip.compress(d, 6)) for d in data)
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def edit_one_record(seeds: Path, n: int) -> None:
+    """Change one record's year in the first layer file (a real, valid edit)."""
+    path = seeds / "mou.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split(",")
+    cells[1] = str(2000 + n % 20)
+    lines[1] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def draw_time(index: Path, expected: int) -> float:
+    """Seconds from navigation start until `expected` country paths are in the page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else r.abort())
+        page.goto(index.as_uri(), wait_until="commit")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n",
+            arg=expected, timeout=120_000, polling="raf")
+        ms = page.evaluate("performance.now()")
+        browser.close()
+    return ms / 1000
+
+
+def private_copy(seeds: Path, work: Path) -> Path:
+    """Copy the seeds (the benchmark edits them), keeping relative document paths working."""
+    import csv
+
+    with (seeds / "sources.csv").open(encoding="utf-8-sig") as f:
+        docs = [r["document"] for r in csv.DictReader(f) if r.get("document")]
+    depth = max((d.count("../") for d in docs), default=0)
+    copy = work.joinpath(*[f"d{i}" for i in range(depth)], "seeds")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(seeds, copy)
+    for doc in docs:
+        original, target = (seeds / doc).resolve(), Path(os.path.normpath(copy / doc))
+        if original.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(original)
+    return copy
+
+
+def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser: bool,
+            features: int) -> dict:
+    cold, noop, edit, draw = [], [], [], []
+    for i in range(repeat):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(site.parent / ".atlas-cache", ignore_errors=True)
+        cold.append(timed(build_cmd()))
+        noop.append(timed(build_cmd()))
+        edit_one_record(seeds, i + 1)
+        edit.append(timed(build_cmd()))
+        if browser:
+            expected = features
+            if (site / "paths.json").is_file():  # the baseline draws every layer at once
+                expected = json.loads((site / "paths.json").read_text())
+            draw.append(draw_time(site / "index.html", expected))
+    raw, gz = page_bytes(site)
+    result = {"name": name, "page_bytes": raw, "page_bytes_gzip": gz,
+              "cold_build_s": statistics.median(cold), "noop_rebuild_s": statistics.median(noop),
+              "edit_rebuild_s": statistics.median(edit)}
+    if draw:
+        result["drawn_s"] = statistics.median(draw)
+    return result
+
+
+def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = None) -> dict:
+    """Run both builds on a private copy of the seeds; return the figures and the ratios."""
+    from atlas import boundaries
+
+    features = len(boundaries.load().features)
+    work = Path(tempfile.mkdtemp(prefix="atlas-bench-")) if work is None else work
+    copy = private_copy(seeds, work)
+    py = sys.executable
+    atlas_cmd = [py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(work / "atlas")]
+    naive_cmd = [py, str(HERE / "naive.py"), str(copy), str(work / "naive")]
+    browser = browser and CHROMIUM.exists()
+    base = measure("baseline (one folium.GeoJson per layer)", lambda: naive_cmd,
+                   work / "naive", copy, repeat, browser, features)
+    ours = measure("atlas", lambda: atlas_cmd, work / "atlas", copy, repeat, browser, features)
+    single = work / "single"
+    subprocess.run([py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(single),
+                    "--single-file"], check=True, capture_output=True)
+    standalone = (single / "atlas-standalone.html").read_bytes()
+    ratios = {k: ours[k] / base[k] for k in ours if k != "name" and base.get(k)}
+    return {"baseline": base, "atlas": ours, "ratios": ratios,
+            "single_file_bytes": len(standalone),
+            "single_file_bytes_gzip": len(gzip.compress(standalone, 6)),
+            "repeat": repeat, "features": features}
+
+
+def report(r: dict) -> str:
+    rows = [("page bytes (raw)", "page_bytes", "{:,.0f}"),
+            ("page bytes (gzip)", "page_bytes_gzip", "{:,.0f}"),
+            ("cold build (s)", "cold_build_s", "{:.2f}"),
+            ("no-op rebuild (s)", "noop_rebuild_s", "{:.2f}"),
+            ("rebuild after one edit (s)", "edit_rebuild_s", "{:.2f}"),
+            ("drawn in Chromium (s)", "drawn_s", "{:.2f}")]
+    out = [f"{'':28} {'baseline':>14} {'atlas':>14} {'ratio':>8}"]
+    for label, key, fmt in rows:
+        if key in r["atlas"]:
+            out.append(f"{label:28} {fmt.format(r['baseline'][key]):>14} "
+                       f"{fmt.format(r['atlas'][key]):>14} {r['ratios'][key]:>8.3f}")
+    a = r["atlas"]
+    out.append(f"edit rebuild / cold build (atlas): {a['edit_rebuild_s'] / a['cold_build_s']:.3f}")
+    out.append(f"single file: {r['single_file_bytes']:,} bytes "
+               f"({r['single_file_bytes_gzip']:,} gzipped)")
+    out.append(f"median of {r['repeat']} run(s); {r['features']} countries")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    result = run(args.seeds.resolve(), args.repeat, not args.no_browser)
+    print(report(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
