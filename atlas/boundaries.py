@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from atlas.errors import AtlasError
 
 FILE_NAME = "countries.geojson"
+_HEAD, _MID, _TAIL = '{"geometry":', ',"properties":', ',"type":"Feature"}'
 
 
 def default_path() -> Path:
@@ -21,30 +22,66 @@ def default_path() -> Path:
     raise AtlasError(f"boundaries not found: {FILE_NAME}; run `atlas geodata` to derive them")
 
 
-@dataclass(frozen=True)
 class Boundaries:
-    """Country features keyed by `iso3`, plus the raw text (hashed for incremental builds)."""
+    """Country properties keyed by `iso3`, with each geometry kept as its JSON text.
 
-    path: Path
-    features: tuple[dict[str, Any], ...]
+    Geometry is parsed only when asked for (`features`): a build needs just the properties and
+    the text, which keeps rebuilds fast.
+    """
 
-    @property
+    def __init__(self, path: Path, properties: tuple[dict[str, Any], ...],
+                 geometry_text: dict[str, str]):
+        self.path = path
+        self.properties = properties
+        self.geometry_text = geometry_text
+
+    @cached_property
     def keys(self) -> frozenset[str]:
-        return frozenset(f["properties"]["iso3"] for f in self.features)
+        return frozenset(p["iso3"] for p in self.properties)
 
-    def props(self, key: str) -> dict[str, Any]:
-        return next(f["properties"] for f in self.features if f["properties"]["iso3"] == key)
+    @cached_property
+    def features(self) -> tuple[dict[str, Any], ...]:
+        return tuple(
+            {"type": "Feature", "properties": p,
+             "geometry": json.loads(self.geometry_text[p["iso3"]])}
+            for p in self.properties
+        )
+
+
+def _split_lines(text: str) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
+    """Read the one-feature-a-line layout `atlas geodata` writes; None for any other layout."""
+    lines = text.splitlines()
+    if len(lines) < 3 or not lines[0].startswith('{"type":"FeatureCollection"'):
+        return None
+    props: list[dict[str, Any]] = []
+    geometry: dict[str, str] = {}
+    for line in lines[1:-1]:
+        line = line.rstrip(",")
+        head, sep, rest = line.partition(_MID)
+        if not (sep and head.startswith(_HEAD) and rest.endswith(_TAIL)):
+            return None
+        p = json.loads(rest[: -len(_TAIL)])
+        props.append(p)
+        geometry[p["iso3"]] = head[len(_HEAD):]
+    return props, geometry
 
 
 def load(path: Path | None = None) -> Boundaries:
     """Read and sanity-check the boundaries file."""
     path = path or default_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        text = path.read_text(encoding="utf-8")
+        split = _split_lines(text)
+        if split is None:
+            features = json.loads(text).get("features", [])
+            props = [f["properties"] for f in features]
+            geometry = {f["properties"]["iso3"]: json.dumps(f["geometry"], separators=(",", ":"))
+                        for f in features}
+        else:
+            props, geometry = split
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AtlasError(f"{path}: cannot read boundaries: {exc}") from exc
-    features = tuple(data.get("features", ()))
-    keys = [f["properties"]["iso3"] for f in features]
-    if not features or len(set(keys)) != len(keys):
+    keys = [p.get("iso3") for p in props]
+    if not props or None in keys or len(set(keys)) != len(keys):
         raise AtlasError(f"{path}: boundaries must have features with unique iso3 keys")
-    return Boundaries(path, features)
+    return Boundaries(path, tuple(props), geometry)

@@ -80,7 +80,7 @@ def _documents(seeds: Path) -> list[Path]:
 def input_digest(seeds: Path, tiles: str | None, strict: bool) -> str:
     """Everything a build depends on: atlas code, records, documents, boundaries, options."""
     from atlas import boundaries
-    from atlas.records import current_year
+    from atlas.clock import current_year
 
     digest = hashlib.sha256(f"{__version__}\0{tiles}\0{strict}\0{current_year()}".encode())
     package = Path(__file__).parent
@@ -193,8 +193,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     files["data/geometry.js"] = cache.get("geometry.js", bounds_key,
                                           lambda: site.geometry_js(bounds).encode())
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
-    geometry = export.geometry_texts(bounds)
-    for name, text in export.files(geometry, countries, dataset.layers).items():
+    for name, text in export.files(bounds, countries, dataset.layers).items():
         files[name] = text.encode("utf-8")
     files["index.html"] = page.result()
     if single_file:

@@ -73,25 +73,6 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def geometry_texts(boundaries: Boundaries) -> dict[str, str]:
-    """Each country's geometry as JSON text (the slow part of a download; cached by the build).
-
-    `atlas geodata` writes one feature a line with sorted keys, so each geometry is cut from its
-    line as written; any other file is serialised afresh.
-    """
-    lines = boundaries.path.read_text(encoding="utf-8").splitlines()[1:-1]
-    out: dict[str, str] = {}
-    if len(lines) == len(boundaries.features):
-        for line, feature in zip(lines, boundaries.features, strict=True):
-            head, sep, _ = line.partition(',"properties":')
-            if not (sep and head.startswith('{"geometry":')):
-                break
-            out[feature["properties"]["iso3"]] = head[len('{"geometry":'):]
-        else:
-            return out
-    return {f["properties"]["iso3"]: _dump(f["geometry"]) for f in boundaries.features}
-
-
 def geojson(geometry: dict[str, str], table: list[dict[str, Any]], keep: list[str]) -> str:
     """A FeatureCollection of every country with the `keep` properties; one feature per line.
 
@@ -125,9 +106,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def files(geometry: dict[str, str], countries: tuple[Country, ...],
+def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...]) -> dict[str, str]:
-    """Every download, as {relative path: text}; `geometry` from geometry_texts()."""
+    """Every download, as {relative path: text}."""
+    geometry = boundaries.geometry_text
     table = rows(countries, layers)
     cols = columns(layers)
     out = {

@@ -55,8 +55,7 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
             for rec in dataset.records[spec.id].values():
                 by_country.setdefault(spec.id, {}).setdefault(rec.key, []).append(rec)
     out = []
-    for feature in sorted(boundaries.features, key=lambda f: f["properties"]["iso3"]):
-        p = feature["properties"]
+    for p in sorted(boundaries.properties, key=lambda p: p["iso3"]):
         layers: dict[str, dict[str, Any]] = {}
         for spec in dataset.layers:
             if spec.many:

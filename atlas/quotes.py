@@ -55,12 +55,10 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
     if not needle:
         return QuoteCheck(False)
     span = line_range(locator)
-    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
-    if not hits:
-        return QuoteCheck(False)
-    if span is None:
-        return QuoteCheck(True, hits[0])
-    for hit in hits:
-        if span[0] - NEAR <= hit <= span[1] + NEAR:
-            return QuoteCheck(True, hit)
-    return QuoteCheck(False, hits[0])
+    if span is not None:
+        for n in range(max(1, span[0] - NEAR), min(len(lines), span[1] + NEAR) + 1):
+            if needle in lines[n - 1]:
+                return QuoteCheck(True, n)
+    hits = (i + 1 for i, line in enumerate(lines) if needle in line)
+    first = next(hits, None)
+    return QuoteCheck(span is None and first is not None, first)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from atlas import countries, quotes
+from atlas.clock import current_year
 from atlas.config import CONFIDENCE, FieldSpec, LayerSpec
 from atlas.errors import Problem
 
@@ -88,13 +87,6 @@ class Dataset:
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
     aggregates: list[dict[str, str]] = field(default_factory=list)
-
-
-def current_year() -> int:
-    """This year, or the year of SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else time.time()
-    return time.gmtime(seconds).tm_year
 
 
 def read_csv(
