@@ -10,6 +10,7 @@ from typing import Any
 from atlas.errors import AtlasError
 
 FILE_NAME = "countries.geojson"
+WORLD_NAME = "countries-world.geojson"
 _HEAD, _MID, _TAIL = '{"geometry":', ',"properties":', ',"type":"Feature"}'
 
 
@@ -34,6 +35,19 @@ class Boundaries:
         self.path = path
         self.properties = properties
         self.geometry_text = geometry_text
+
+    @cached_property
+    def world_text(self) -> dict[str, str]:
+        """The coarse world-view geometry (zoom ≤ 3) as JSON text by iso3, from the file beside."""
+        path = self.path.with_name(WORLD_NAME)
+        try:
+            split = _split_lines(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise AtlasError(f"{path}: cannot read the world view: {exc}") from exc
+        if split is None or {p["iso3"] for p in split[0]} != self.keys:
+            raise AtlasError(f"{path}: must have the same countries as {self.path.name}; "
+                             "run `atlas geodata`")
+        return split[1]
 
     @cached_property
     def keys(self) -> frozenset[str]:

@@ -85,7 +85,9 @@ def input_digest(seeds: Path, tiles: str | None, strict: bool) -> str:
     digest = hashlib.sha256(f"{__version__}\0{tiles}\0{strict}\0{current_year()}".encode())
     package = Path(__file__).parent
     inputs = sorted(package.glob("*.py")) + sorted((package / "assets").glob("*"))
-    inputs += _seed_files(seeds) + _documents(seeds) + [boundaries.default_path()]
+    bounds = boundaries.default_path()
+    inputs += _seed_files(seeds) + _documents(seeds)
+    inputs += [bounds, bounds.with_name(boundaries.WORLD_NAME)]
     for path in inputs:
         digest.update(str(path.name).encode() + b"\0")
         if path.is_file():
@@ -171,7 +173,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         return Checked(up_to_date=True)
 
-    from atlas import export, join, site
+    from atlas import boundaries, export, join, site
 
     cache = Cache(out.parent / CACHE_DIR / out.name)
     page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
@@ -185,13 +187,19 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         raise
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, "data_version": data_version(seeds), "atlas_version": __version__}
-    bounds_key = hashlib.sha256(bounds.path.read_bytes()).hexdigest() + __version__
+    bounds_key = hashlib.sha256(
+        bounds.path.read_bytes() + bounds.path.with_name(boundaries.WORLD_NAME).read_bytes()
+    ).hexdigest() + __version__
 
     files: dict[str, bytes] = {}
     files.update(site.leaflet_assets())
     files.update(site.own_assets())
-    files["data/geometry.js"] = cache.get("geometry.js", bounds_key,
-                                          lambda: site.geometry_js(bounds).encode())
+    files["data/geometry.js"] = cache.get(
+        "geometry.js", bounds_key,
+        lambda: site.geometry_js(bounds.geometry_text, "ATLAS_GEOMETRY_DETAIL").encode())
+    files["data/geometry-world.js"] = cache.get(
+        "geometry-world.js", bounds_key,
+        lambda: site.geometry_js(bounds.world_text, "ATLAS_GEOMETRY").encode())
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
     for name, text in export.files(bounds, countries, dataset.layers).items():
         files[name] = text.encode("utf-8")

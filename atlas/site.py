@@ -12,7 +12,6 @@ from importlib import resources
 from typing import Any
 
 from atlas import TITLE
-from atlas.boundaries import Boundaries
 from atlas.join import Country, coverage
 from atlas.records import Dataset
 
@@ -64,14 +63,12 @@ def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
     return out
 
 
-def geometry_js(boundaries: Boundaries) -> str:
+def geometry_js(geometry_text: dict[str, str], variable: str) -> str:
     """All country shapes once, quantised and delta-encoded, as a script (loads from file://)."""
-    shapes = [
-        [f["properties"]["iso3"], encode_geometry(f["geometry"])]
-        for f in sorted(boundaries.features, key=lambda f: f["properties"]["iso3"])
-    ]
+    shapes = [[key, encode_geometry(json.loads(geometry_text[key]))]
+              for key in sorted(geometry_text)]
     body = json.dumps({"grid": WEB_GRID, "shapes": shapes}, separators=(",", ":"))
-    return "window.ATLAS_GEOMETRY=" + body + ";\n"
+    return f"window.{variable}=" + body + ";\n"
 
 
 def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict:
@@ -119,7 +116,7 @@ def index_html(tiles: str | None = None) -> str:
     class AtlasMap(folium.Map):
         default_js = [
             ("leaflet", "assets/leaflet.js"),
-            ("atlas_geometry", "data/geometry.js"),
+            ("atlas_geometry", "data/geometry-world.js"),
             ("atlas_data", "data/atlas-data.js"),
             ("atlas", "assets/atlas.js"),
         ]
@@ -190,5 +187,7 @@ def standalone_html(files: dict[str, bytes]) -> bytes:
         return f"<style>{css}</style>"
 
     html = re.sub(r'<script src="([^"]+)"></script>', script, html)
+    detail = files["data/geometry.js"].decode("utf-8")  # loaded on zoom by the site; inline here
+    html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)
     html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
     return html.encode("utf-8")

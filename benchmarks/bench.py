@@ -1,8 +1,9 @@
-"""Benchmark: the atlas against the naive one-GeoJson-per-layer folium site, in the same run.
+"""Benchmark: the atlas against the naive one-GeoJson-per-layer folium site, in one run.
 
-For each: bytes a browser loads for the map page (raw and gzipped, local assets included), cold build
-wall time, no-op rebuild, rebuild after editing one record, and time until every country is drawn in
-headless Chromium opening the page from file://. Prints the figures and the ratios atlas/baseline.
+For each: bytes a browser loads for the map page (raw and gzipped, local assets included), cold
+build wall time, no-op rebuild, rebuild after editing one record, and time until every country is
+drawn in headless Chromium opening the page from file://. Prints the figures and the ratios
+atlas/baseline.
 
     python benchmarks/bench.py [--seeds seeds] [--repeat 3] [--no-browser]
 """
@@ -29,7 +30,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 def page_files(site: Path) -> list[Path]:
     """index.html and every local script and stylesheet it loads."""
     html = (site / "index.html").read_text(encoding="utf-8")
-    refs = re.findall(r'<script src="([^"]+)"', html) + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    refs = re.findall(r'<script src="([^"]+)"', html)
+    refs += re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     files = [site / "index.html"]
     for ref in refs:
         assert "://" not in ref, f"page refers to another host: {ref}"

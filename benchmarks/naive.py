@@ -1,4 +1,4 @@
-"""The baseline: the obvious folium site — one folium.GeoJson per layer, each with the world's geometry.
+"""The baseline: the obvious folium site — one folium.GeoJson per layer, each with all geometry.
 
 Same boundaries (geodata/countries.geojson) and the same validated records as the atlas; Leaflet is
 copied locally (not from a CDN) so the page can be drawn offline and measured fairly. As folium does

@@ -62,3 +62,15 @@ def test_permalink_restores_layer_and_country(offline_page, built_site: Path) ->
     assert legend_title(page).startswith("Alignment with China")
     assert page.locator("#atlas-panel").get_attribute("data-country") == "ZMB"
     assert page.get_by_label("Alignment with China in AI / digital-governance fora").is_checked()
+
+
+def test_detail_geometry_loads_when_zooming_in(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html")
+    coarse = page.evaluate("window.atlasSite.byId['NOR'].getLatLngs().flat(2).length")
+    page.evaluate("window.atlasSite.map.setView([60, 10], 5, {animate: false})")
+    page.wait_for_selector("body[data-lod='detail']")
+    detailed = page.evaluate("window.atlasSite.byId['NOR'].getLatLngs().flat(2).length")
+    assert detailed > 2 * coarse
+    page.evaluate("window.atlasSite.map.setView([20, 0], 2, {animate: false})")
+    page.wait_for_selector("body[data-lod='world']")
+    assert offline_page.blocked == [] and offline_page.errors == []

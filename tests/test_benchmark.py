@@ -1,0 +1,20 @@
+"""The benchmark runs (on the small fixture seeds); its figures are not asserted as timings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import bench
+from tests.conftest import CHROMIUM, FIXTURE_SEEDS
+
+
+def test_benchmark_runs_on_a_small_input(tmp_path: Path) -> None:
+    result = bench.run(FIXTURE_SEEDS, repeat=1, browser=CHROMIUM.exists(), work=tmp_path)
+    for side in ("baseline", "atlas"):
+        assert {"page_bytes", "page_bytes_gzip", "cold_build_s", "noop_rebuild_s",
+                "edit_rebuild_s"} <= set(result[side])
+    assert result["atlas"]["page_bytes"] < result["baseline"]["page_bytes"]
+    assert ("drawn_s" in result["atlas"]) == CHROMIUM.exists()
+    assert result["single_file_bytes"] > 0
+    text = bench.report(result)
+    assert "page bytes (gzip)" in text and "ratio" in text
