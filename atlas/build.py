@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ def validate(seeds: Path, check_quotes: bool = True):  # -> (Dataset, Boundaries
     layers = config.load(seeds)
     bounds = boundaries.load()
     dataset, problems = records.load(seeds, layers, bounds.keys, check_quotes)
+    dataset.composites = config.load_composites(seeds, layers)
     return dataset, bounds, Checked(problems)
 
 
@@ -173,7 +175,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         return Checked(up_to_date=True)
 
-    from atlas import boundaries, export, join, site
+    from atlas import boundaries, config, export, join, pages, site
 
     cache = Cache(out.parent / CACHE_DIR / out.name)
     page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
@@ -186,7 +188,11 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         raise
     countries = join.join(bounds, dataset)
-    meta = {"title": TITLE, "data_version": data_version(seeds), "atlas_version": __version__}
+    meta = {"title": TITLE, **config.load_meta(seeds), "data_version": data_version(seeds),
+            "atlas_version": __version__}
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        meta["build_date"] = time.strftime(
+            "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
     bounds_key = hashlib.sha256(
         bounds.path.read_bytes() + bounds.path.with_name(boundaries.WORLD_NAME).read_bytes()
     ).hexdigest() + __version__
@@ -201,7 +207,10 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         "geometry-world.js", bounds_key,
         lambda: site.geometry_js(bounds.world_text, "ATLAS_GEOMETRY").encode())
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
-    for name, text in export.files(bounds, countries, dataset.layers).items():
+    for name, text in export.files(bounds, countries, dataset.layers,
+                                   dataset.composites).items():
+        files[name] = text.encode("utf-8")
+    for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
     files["index.html"] = page.result()
     if single_file:

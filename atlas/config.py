@@ -31,7 +31,7 @@ class ClassSpec:
     value: str
     label: str
     color: str
-    min: int | None = None  # for count layers: the class of countries with at least `min` rows
+    min: float | None = None  # count/composite layers: the class from this many rows (or score) up
 
 
 @dataclass(frozen=True)
@@ -207,3 +207,107 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
         fields=tuple(fields),
         rows=rows,
     )
+
+
+@dataclass(frozen=True)
+class Component:
+    """One layer in a composite: its weight and the score (0–1) of each of its class values."""
+
+    layer: str
+    weight: float
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CompositeSpec:
+    """A layer computed from others: the weighted mean of the components a country has data for.
+
+    A missing component is left out of the mean (not counted as zero); a country needs at least
+    `min_components` to get a score.
+    """
+
+    id: str
+    title: str
+    description: str
+    min_components: int
+    components: tuple[Component, ...]
+    classes: tuple[ClassSpec, ...]
+
+    def score(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The score and its explanation for one country's {layer: class value}, or None."""
+        parts = []
+        for c in self.components:
+            value = values.get(c.layer)
+            parts.append({"layer": c.layer, "weight": c.weight, "value": value,
+                          "score": None if value is None else c.scores.get(str(value))})
+        present = [p for p in parts if p["score"] is not None]
+        if len(present) < self.min_components:
+            return None
+        total = sum(p["weight"] for p in present)
+        score = round(sum(p["weight"] * p["score"] for p in present) / total, 3)
+        fitting = [c for c in self.classes if c.min is not None and c.min <= score]
+        cls = max(fitting, key=lambda c: c.min or 0).value if fitting else self.classes[0].value
+        return {"value": cls, "score": score, "components": parts,
+                "missing": [p["layer"] for p in parts if p["score"] is None]}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "value": "score", "scale": "ordinal",
+            "rows": "composite", "description": self.description, "fields": [],
+            "min_components": self.min_components,
+            "components": [c.__dict__ for c in self.components],
+            "classes": [{"value": c.value, "label": c.label, "color": c.color, "min": c.min}
+                        for c in self.classes],
+        }
+
+
+def load_composites(seeds: Path, layers: tuple[LayerSpec, ...]) -> tuple[CompositeSpec, ...]:
+    """Read and check the `[[composite]]` tables of layers.toml."""
+    path = seeds / CONFIG_NAME
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    problems: list[Problem] = []
+    by_id = {s.id: s for s in layers}
+    out = []
+    for n, entry in enumerate(raw.get("composite", []), 1):
+        where = f"composite #{n}"
+
+        def bad(field: str, message: str, where: str = where) -> None:
+            problems.append(Problem(str(path), 0, f"{where}.{field}", message))
+
+        if not isinstance(entry, dict) or not _ID.match(str(entry.get("id", ""))):
+            bad("id", "is required: lower-case letters, digits and _")
+            continue
+        if entry["id"] in by_id:
+            bad("id", f"{entry['id']!r} is already a layer id")
+        components = []
+        for comp in entry.get("components", []):
+            spec = by_id.get(comp.get("layer"))
+            if spec is None:
+                bad("components", f"unknown layer {comp.get('layer')!r}")
+                continue
+            scores = {str(k): float(v) for k, v in comp.get("scores", {}).items()}
+            wrong = set(scores) - set(spec.class_values)
+            if wrong or not all(0 <= v <= 1 for v in scores.values()):
+                bad("components", f"{spec.id}: scores must map its class values to 0–1 "
+                    f"(unknown: {', '.join(sorted(wrong)) or 'none'})")
+            components.append(Component(spec.id, float(comp.get("weight", 1)), scores))
+        classes = tuple(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper(),
+                                  c.get("min")) for c in entry.get("classes", []))
+        if not components or not classes:
+            bad("", "needs components and classes")
+            continue
+        out.append(CompositeSpec(entry["id"], str(entry.get("title", entry["id"])),
+                                 str(entry.get("description", "")),
+                                 int(entry.get("min_components", 1)), tuple(components), classes))
+    if problems:
+        raise ValidationFailed(problems)
+    return tuple(out)
+
+
+def load_meta(seeds: Path) -> dict[str, str]:
+    """The `[atlas]` table: title, data_date, licence, publisher (all optional, as text)."""
+    raw = tomllib.loads((seeds / CONFIG_NAME).read_text(encoding="utf-8")).get("atlas", {})
+    if not isinstance(raw, dict):
+        raise ValidationFailed([Problem(str(seeds / CONFIG_NAME), 0, "atlas", "must be a table")])
+    keep = ("title", "data_date", "licence", "publisher")
+    return {k: str(v) for k, v in raw.items() if k in keep}

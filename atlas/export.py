@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from atlas.boundaries import Boundaries
-from atlas.config import LayerSpec
+from atlas.config import CompositeSpec, LayerSpec
 from atlas.join import Country
 
 
@@ -45,7 +45,15 @@ def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
     return props
 
 
-def columns(layers: tuple[LayerSpec, ...]) -> list[str]:
+def composite_properties(comp: CompositeSpec, country: Country) -> dict[str, Any]:
+    """A composite's value (its class), score and missing components (all null: no score)."""
+    rec = country.layers.get(comp.id)
+    return {comp.id: rec["value"] if rec else None,
+            f"{comp.id}_score": rec["score"] if rec else None,
+            f"{comp.id}_missing": rec["missing"] if rec else None}
+
+
+def columns(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = ()) -> list[str]:
     """The column order of the table (CSV) and of the GeoJSON properties."""
     cols = ["iso3", "name", "name_zh"]
     for spec in layers:
@@ -55,16 +63,21 @@ def columns(layers: tuple[LayerSpec, ...]) -> list[str]:
             continue
         cols += [spec.id, f"{spec.id}_year", f"{spec.id}_confidence", f"{spec.id}_sources"]
         cols += [f"{spec.id}_{f.name}" for f in spec.fields if f.name != spec.value]
+    for comp in composites:
+        cols += [comp.id, f"{comp.id}_score", f"{comp.id}_missing"]
     return cols
 
 
-def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...]) -> list[dict[str, Any]]:
+def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...],
+         composites: tuple[CompositeSpec, ...] = ()) -> list[dict[str, Any]]:
     """One flat row per country."""
     out = []
     for c in countries:
         row: dict[str, Any] = {"iso3": c.iso3, "name": c.name, "name_zh": c.name_zh}
         for spec in layers:
             row.update(layer_properties(spec, c))
+        for comp in composites:
+            row.update(composite_properties(comp, c))
         out.append(row)
     return out
 
@@ -107,17 +120,18 @@ def _cell(value: Any) -> str:
 
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
-          layers: tuple[LayerSpec, ...]) -> dict[str, str]:
+          layers: tuple[LayerSpec, ...],
+          composites: tuple[CompositeSpec, ...] = ()) -> dict[str, str]:
     """Every download, as {relative path: text}."""
     geometry = boundaries.geometry_text
-    table = rows(countries, layers)
-    cols = columns(layers)
+    table = rows(countries, layers, composites)
+    cols = columns(layers, composites)
     out = {
         "data/atlas.geojson": geojson(geometry, table, cols),
         "data/atlas.csv": to_csv(table, cols),
     }
     base = ["iso3", "name", "name_zh"]
-    for spec in layers:
-        own = [c for c in cols if c == spec.id or c.startswith(f"{spec.id}_")]
-        out[f"data/{spec.id}.geojson"] = geojson(geometry, table, base + own)
+    for lid in [s.id for s in layers] + [c.id for c in composites]:
+        own = [c for c in cols if c == lid or c.startswith(f"{lid}_")]
+        out[f"data/{lid}.geojson"] = geojson(geometry, table, base + own)
     return out

@@ -64,6 +64,11 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
                     layers[spec.id] = many_json(spec, items)
             elif p["iso3"] in dataset.records[spec.id]:
                 layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value)
+        values = {lid: rec["value"] for lid, rec in layers.items()}
+        for comp in dataset.composites:
+            scored = comp.score(values)
+            if scored is not None:
+                layers[comp.id] = scored
         out.append(Country(p["iso3"], p["name"], p.get("name_zh") or "", p.get("continent") or "",
                            p.get("subregion") or "", layers))
     return tuple(out)

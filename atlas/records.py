@@ -17,7 +17,7 @@ from typing import Any
 
 from atlas import countries, quotes
 from atlas.clock import current_year
-from atlas.config import CONFIDENCE, FieldSpec, LayerSpec
+from atlas.config import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
 from atlas.errors import Problem
 
 SOURCES_FILE = "sources.csv"
@@ -87,6 +87,7 @@ class Dataset:
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
     aggregates: list[dict[str, str]] = field(default_factory=list)
+    composites: tuple[CompositeSpec, ...] = ()
 
 
 def read_csv(

@@ -74,10 +74,11 @@ def geometry_js(geometry_text: dict[str, str], variable: str) -> str:
 def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict:
     """Everything the page shows, as plain data."""
     layers = [spec.to_json() for spec in dataset.layers]
+    layers += [comp.to_json() for comp in dataset.composites]
     return {
         "meta": meta,
         "layers": layers,
-        "coverage": coverage(countries, [s.id for s in dataset.layers]),
+        "coverage": coverage(countries, [lay["id"] for lay in layers]),
         "countries": {
             c.iso3: {"name": c.name, "name_zh": c.name_zh, "continent": c.continent,
                      "layers": c.layers}

@@ -160,15 +160,181 @@
       if (i) downloads.push(" · ");
       downloads.push(el("a", { href: "data/" + encodeURIComponent(l.id) + ".geojson", download: "", text: l.id }));
     });
+    var self = this;
+    var tableButton = el("button", { type: "button", id: "atlas-table-button", text: "Table" });
+    tableButton.addEventListener("click", function () { self.openTable(); });
     var box = el("div", { className: "atlas-box atlas-header", id: "atlas-header" }, [
       el("h1", { text: D.meta.title }),
-      el("p", { text: "Data version " + D.meta.data_version + ". Downloads: " }, downloads)
+      el("p", { className: "atlas-downloads", text: "Data version " + D.meta.data_version + ". Downloads: " }, downloads),
+      this.buildSearch(),
+      el("div", { className: "atlas-actions" }, [tableButton, el("a", { href: "about.html", text: "About, sources & methodology" })])
     ]);
     var Header = L.Control.extend({
       options: { position: "topleft" },
       onAdd: function () { L.DomEvent.disableClickPropagation(box); return box; }
     });
     new Header().addTo(this.map);
+  };
+
+  /* Search by English name, Chinese name or ISO code; arrow keys, Enter and Escape work. */
+  AtlasSite.prototype.buildSearch = function () {
+    var self = this;
+    var entries = Object.keys(D.countries).sort().map(function (k) {
+      var c = D.countries[k];
+      return { iso3: k, name: c.name, zh: c.name_zh || "", hay: (c.name + " " + (c.name_zh || "") + " " + k).toLowerCase() };
+    });
+    var input = el("input", { type: "search", id: "atlas-search", placeholder: "Find a country (name, 中文, ISO)",
+      role: "combobox", "aria-expanded": "false", "aria-controls": "atlas-search-list", "aria-autocomplete": "list",
+      "aria-label": "Find a country by English name, Chinese name or ISO code", autocomplete: "off" });
+    var list = el("ul", { id: "atlas-search-list", role: "listbox", hidden: "" });
+    var hits = [], active = -1;
+    function render() {
+      list.textContent = "";
+      hits.forEach(function (h, i) {
+        var li = el("li", { role: "option", id: "atlas-opt-" + h.iso3, "data-iso3": h.iso3, "aria-selected": i === active ? "true" : "false",
+          text: h.name + (h.zh ? " · " + h.zh : "") + " (" + h.iso3 + ")" });
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(h.iso3); });
+        list.appendChild(li);
+      });
+      var open = hits.length > 0;
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (active >= 0) input.setAttribute("aria-activedescendant", "atlas-opt-" + hits[active].iso3);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function choose(iso3) {
+      hits = []; active = -1; render();
+      input.value = D.countries[iso3].name;
+      self.showCountry(iso3, true);
+    }
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      if (!q) { hits = []; active = -1; render(); return; }
+      var exact = entries.filter(function (x) { return x.iso3.toLowerCase() === q; });
+      var rest = entries.filter(function (x) { return x.iso3.toLowerCase() !== q && x.hay.indexOf(q) >= 0; });
+      rest.sort(function (a, b) { return (a.name.toLowerCase().indexOf(q) === 0 ? 0 : 1) - (b.name.toLowerCase().indexOf(q) === 0 ? 0 : 1); });
+      hits = exact.concat(rest).slice(0, 8);
+      active = hits.length ? 0 : -1;
+      render();
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" && hits.length) { active = (active + 1) % hits.length; render(); ev.preventDefault(); }
+      else if (ev.key === "ArrowUp" && hits.length) { active = (active - 1 + hits.length) % hits.length; render(); ev.preventDefault(); }
+      else if (ev.key === "Enter" && active >= 0) { choose(hits[active].iso3); ev.preventDefault(); }
+      else if (ev.key === "Escape") { hits = []; active = -1; render(); ev.stopPropagation(); }
+    });
+    input.addEventListener("blur", function () { hits = []; active = -1; render(); });
+    return el("div", { className: "atlas-search" }, [input, list]);
+  };
+
+  /* The table view: every country × layer, sortable and filterable; its CSV is what it shows. */
+  AtlasSite.prototype.tableColumns = function () {
+    var cols = [{ key: "name", title: "Country", get: function (k) { return D.countries[k].name; } },
+                { key: "iso3", title: "ISO3", get: function (k) { return k; } },
+                { key: "continent", title: "Continent", get: function (k) { return D.countries[k].continent || ""; } }];
+    D.layers.forEach(function (l) {
+      cols.push({ key: l.id, title: l.title, get: function (k) {
+        var rec = D.countries[k].layers[l.id];
+        if (!rec) return "";
+        if (l.rows === "composite") return rec.score.toFixed(2);
+        if (l.rows === "many") return String(rec.count);
+        return valueLabel(l, rec);
+      } });
+    });
+    return cols;
+  };
+
+  AtlasSite.prototype.openTable = function () {
+    var self = this;
+    if (!this.tableView) {
+      this.sortKey = "name"; this.sortDir = 1;
+      var filter = el("input", { type: "search", id: "atlas-table-filter", placeholder: "Filter rows", "aria-label": "Filter the table" });
+      var onlyData = el("input", { type: "checkbox", id: "atlas-table-data" });
+      var csv = el("button", { type: "button", id: "atlas-table-csv", text: "Download CSV of this view" });
+      var close = el("button", { type: "button", text: "Back to the map" });
+      this.tableBody = el("tbody");
+      this.tableHead = el("tr");
+      this.tableCount = el("span", { id: "atlas-table-count" });
+      filter.addEventListener("input", function () { self.renderTable(); });
+      onlyData.addEventListener("change", function () { self.renderTable(); });
+      csv.addEventListener("click", function () { self.downloadCsv(); });
+      close.addEventListener("click", function () { self.tableView.classList.remove("open"); document.getElementById("atlas-table-button").focus(); });
+      this.tableFilter = filter; this.tableOnlyData = onlyData;
+      this.tableView = el("section", { className: "atlas-tableview", id: "atlas-tableview", "aria-label": "Table of all countries and layers" }, [
+        el("div", { className: "bar" }, [el("h2", { text: "All countries × layers" }), filter,
+          el("label", {}, [onlyData, " only countries with data"]), csv, close, this.tableCount]),
+        el("table", { className: "atlas-table" }, [el("thead", {}, [this.tableHead]), this.tableBody])
+      ]);
+      this.map.getContainer().appendChild(this.tableView);
+      L.DomEvent.disableClickPropagation(this.tableView);
+      L.DomEvent.disableScrollPropagation(this.tableView);
+    }
+    this.renderTable();
+    this.tableView.classList.add("open");
+    this.tableFilter.focus();
+  };
+
+  AtlasSite.prototype.tableRows = function () {
+    var cols = this.tableColumns();
+    var q = this.tableFilter.value.trim().toLowerCase();
+    var onlyData = this.tableOnlyData.checked;
+    var key = this.sortKey, dir = this.sortDir;
+    var col = cols.filter(function (c) { return c.key === key; })[0] || cols[0];
+    var rows = Object.keys(D.countries).filter(function (k) {
+      if (onlyData && !Object.keys(D.countries[k].layers).length) return false;
+      if (!q) return true;
+      return cols.some(function (c) { return c.get(k).toLowerCase().indexOf(q) >= 0; }) ||
+        (D.countries[k].name_zh || "").indexOf(q) >= 0;
+    });
+    rows.sort(function (a, b) {
+      var va = col.get(a), vb = col.get(b);
+      if (va === "" && vb !== "") return 1;  // no data sorts last either way
+      if (vb === "" && va !== "") return -1;
+      var na = parseFloat(va), nb = parseFloat(vb);
+      var cmp = (!isNaN(na) && !isNaN(nb)) ? na - nb : va.localeCompare(vb);
+      return (cmp || a.localeCompare(b)) * dir;
+    });
+    return { cols: cols, rows: rows };
+  };
+
+  AtlasSite.prototype.renderTable = function () {
+    var self = this;
+    var t = this.tableRows();
+    this.tableHead.textContent = "";
+    t.cols.forEach(function (c) {
+      var b = el("button", { type: "button", text: c.title });
+      b.addEventListener("click", function () {
+        self.sortDir = self.sortKey === c.key ? -self.sortDir : 1;
+        self.sortKey = c.key;
+        self.renderTable();
+      });
+      var sort = self.sortKey === c.key ? (self.sortDir > 0 ? "ascending" : "descending") : "none";
+      self.tableHead.appendChild(el("th", { scope: "col", "aria-sort": sort, "data-key": c.key }, [b]));
+    });
+    this.tableBody.textContent = "";
+    t.rows.forEach(function (k) {
+      var name = el("a", { href: "#country=" + k, text: D.countries[k].name });
+      name.addEventListener("click", function (ev) { ev.preventDefault(); self.tableView.classList.remove("open"); self.showCountry(k, true); });
+      var cells = t.cols.map(function (c, i) { return el("td", {}, [i === 0 ? name : (c.get(k) || (c.key === "iso3" ? k : "—"))]); });
+      self.tableBody.appendChild(el("tr", { "data-iso3": k }, cells));
+    });
+    this.tableCount.textContent = t.rows.length + " of " + Object.keys(D.countries).length + " countries (— = no data)";
+  };
+
+  function csvCell(v) {
+    v = String(v);
+    if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // keep spreadsheets from running it as a formula
+    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+
+  AtlasSite.prototype.downloadCsv = function () {
+    var t = this.tableRows();
+    var lines = [t.cols.map(function (c) { return csvCell(c.title); }).join(",")];
+    t.rows.forEach(function (k) { lines.push(t.cols.map(function (c) { return csvCell(c.get(k)); }).join(",")); });
+    var text = lines.join("\r\n") + "\r\n";
+    this.lastCsv = text;
+    var a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: "atlas-table.csv" });
+    document.body.appendChild(a); a.click(); a.remove();
   };
 
   AtlasSite.prototype.addHatch = function () {
@@ -303,8 +469,13 @@
     this.writeHash();
   };
 
-  AtlasSite.prototype.showCountry = function (iso3) {
+  AtlasSite.prototype.showCountry = function (iso3, zoom) {
     this.country = iso3;
+    if (zoom && this.byId[iso3]) {
+      var wide = window.innerWidth > 640;  // keep the country clear of the details panel
+      this.map.fitBounds(this.byId[iso3].getBounds(), { maxZoom: 4, animate: false,
+        paddingTopLeft: [wide ? 420 : 20, 20], paddingBottomRight: [wide ? 400 : 20, wide ? 20 : window.innerHeight * 0.55] });
+    }
     this.renderPanel(iso3);
     this.writeHash();
   };
@@ -320,11 +491,20 @@
     p.appendChild(close);
     p.appendChild(el("h2", { text: c.name }));
     p.appendChild(el("p", { className: "zh", text: [c.name_zh, iso3].filter(Boolean).join(" · ") }));
-    D.layers.forEach(function (layer) {
+    if (Object.keys(c.layers).length) p.appendChild(el("p", {}, [el("a", { href: "country/" + encodeURIComponent(iso3) + ".html", id: "atlas-country-page", text: "Country page (to cite or print)" })]));
+    var active = layersById[this.layer];
+    [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {
       var rec = c.layers[layer.id];
       var section = el("section", { "data-layer": layer.id }, [el("h3", { text: layer.title })]);
       if (!rec) {
-        section.appendChild(el("p", { className: "nodata", text: "No data: no record for this country in this layer." }));
+        section.appendChild(el("p", { className: "nodata", text: layer.rows === "composite"
+          ? "No score: fewer than " + layer.min_components + " of its layers have data for this country."
+          : "No data: no record for this country in this layer." }));
+        p.appendChild(section);
+        return;
+      }
+      if (layer.rows === "composite") {
+        section.appendChild(self.compositeDetails(layer, rec));
         p.appendChild(section);
         return;
       }
@@ -341,6 +521,25 @@
       p.appendChild(section);
     });
     p.classList.add("open");
+  };
+
+  /* How a composite score was made: each component's value, score and weight, or "missing". */
+  AtlasSite.prototype.compositeDetails = function (layer, rec) {
+    var box = el("div", { className: "atlas-composite" });
+    box.appendChild(el("p", {}, [el("span", { className: "value", text: "Score " + rec.score.toFixed(2) }), " — " + valueLabel(layer, rec)]));
+    var rows = rec.components.map(function (c) {
+      var comp = layersById[c.layer];
+      var cells = c.score === null
+        ? [el("td", { text: comp.title }), el("td", { text: "no data" }), el("td", { text: "missing — not counted" }), el("td", { text: String(c.weight) })]
+        : [el("td", { text: comp.title }), el("td", { text: valueLabel(comp, { value: c.value }) }), el("td", { text: c.score.toFixed(2) }), el("td", { text: String(c.weight) })];
+      return el("tr", { "data-layer": c.layer }, cells);
+    });
+    box.appendChild(el("table", { className: "atlas-score" }, [
+      el("thead", {}, [el("tr", {}, [el("th", { text: "component" }), el("th", { text: "value" }), el("th", { text: "score" }), el("th", { text: "weight" })])]),
+      el("tbody", {}, rows)
+    ]));
+    box.appendChild(el("p", { className: "atlas-formula", text: "Score = weighted mean of the scores of the components with data" + (rec.missing.length ? "; missing: " + rec.missing.map(function (m) { return layersById[m].title; }).join(", ") + " (left out, not counted as zero)." : ".") }));
+    return box;
   };
 
   /* A record's fields, confidence, notes and numbered sources with quotes. */

@@ -1,0 +1,168 @@
+"""Static pages beside the map: about / methodology, and one page per country with data.
+
+Everything from the data is escaped with html.escape; links are http(s) only and open with
+rel="noopener noreferrer". The pages carry the same Content-Security-Policy as the map.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from atlas.join import Country
+from atlas.records import Dataset
+
+CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'none'")
+
+BOUNDARY_POLICY = """
+<p>The map draws <strong>Natural Earth</strong> 1:10m admin-0 boundaries (version 5.1.1, German point of
+view). Natural Earth draws <em>de facto</em> boundaries — the line of control, not a judgement on
+sovereignty claims. In particular:</p>
+<ul>
+<li><strong>Taiwan</strong> is drawn as its own polygon (TWN); records for it are records for the
+territory administered from Taipei.</li>
+<li><strong>Kashmir</strong> is divided along the lines of control as this edition of Natural Earth draws
+them; no record is attached to a disputed area separately.</li>
+<li><strong>Western Sahara</strong> is its own polygon (ESH), not part of Morocco.</li>
+<li><strong>Crimea</strong> is drawn as this edition of Natural Earth draws it; a record for Ukraine or
+Russia does not say anything about Crimea's status.</li>
+<li><strong>South China Sea</strong>: the Spratly Islands (PGA) and Scarborough Reef (SCR) are separate,
+"indeterminate" polygons that no country record colours.</li>
+<li>In this edition <strong>Northern Cyprus</strong> is part of Cyprus and <strong>Somaliland</strong>
+part of Somalia; Kosovo has the key XKX.</li>
+</ul>
+"""
+
+
+def e(value: Any) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def link(url: str, text: str) -> str:
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{e(url)}" rel="noopener noreferrer" target="_blank">{e(text)}</a>'
+    return e(text)
+
+
+def page(title: str, body: str, root: str = "") -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)}</title>\n"
+        f'<link rel="stylesheet" href="{root}assets/atlas.css">\n</head>\n'
+        f'<body class="atlas-page">\n<main>\n{body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+def source_line(dataset: Dataset, sid: str) -> str:
+    src = dataset.sources[sid]
+    who = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
+    return link(src.url, src.title) + (f" — {e(who)}" if who else "")
+
+
+def about(dataset: Dataset, meta: dict[str, str]) -> str:
+    """The about / methodology page."""
+    title = meta.get("title", "DSR Atlas")
+    layers = []
+    for spec in dataset.layers:
+        classes = "".join(f"<li><code>{e(c.value)}</code>: {e(c.label)}</li>" for c in spec.classes)
+        layers.append(f'<section id="layer-{e(spec.id)}"><h3>{e(spec.title)}</h3>'
+                      f"<p>{e(spec.description)}</p><ul>{classes}</ul>"
+                      "<p>No record = <em>no data</em> (hatched grey); the class <code>none</code> "
+                      "means a source says there is none.</p></section>")
+    for comp in dataset.composites:
+        parts = "".join(
+            f"<li>{e(c.layer)} — weight {e(c.weight)}; scores: "
+            + ", ".join(f"{e(k)} = {e(v)}" for k, v in c.scores.items()) + "</li>"
+            for c in comp.components)
+        layers.append(f'<section id="layer-{e(comp.id)}"><h3>{e(comp.title)}</h3>'
+                      f"<p>{e(comp.description)}</p><p>Formula: score = Σ(weight × component "
+                      f"score) / Σ(weight), over the components with data; at least "
+                      f"{e(comp.min_components)} are required. Components:</p><ul>{parts}</ul>"
+                      "</section>")
+    aggregates = "".join(
+        f"<tr><td>{e(a['figure'])}</td><td>{e(a['what'])}</td>"
+        f"<td>{e(a['source'])} {e(a['locator'])}: “{e(a['quote'])}”</td>"
+        f"<td>{e(a.get('note', ''))}</td></tr>"
+        for a in dataset.aggregates)
+    bibliography = "".join(
+        f'<li id="source-{e(s.id)}"><code>{e(s.id)}</code> — {source_line(dataset, s.id)}'
+        f"{'. ' + e(s.note) if s.note else ''}</li>"
+        for s in sorted(dataset.sources.values(), key=lambda s: s.id))
+    version = e(meta.get("data_version", ""))
+    date = e(meta.get("data_date", ""))
+    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>, "
+            f"data version {version} ({date}).")
+    body = f"""
+<p><a href="index.html">← Back to the map</a></p>
+<h1>About {e(title)}</h1>
+<p>Data version <code id="data-version">{version}</code>, data dated {date}; built by dsr-atlas
+{e(meta.get('atlas_version', ''))}. {e(meta.get('licence', ''))}</p>
+<p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span></p>
+<h2>What each layer means and how values are coded</h2>
+<p>Every value comes from a record in <code>seeds/</code> with at least one citation: a source, a
+locator (line in the source document) and a short verbatim quote. Each record carries a confidence
+(high / medium / low) with its reason; a judgement (such as an alignment level) says how it was
+derived. Vendor claims are kept apart from independent reports.</p>
+{''.join(layers)}
+<h2>Figures that are not country-level</h2>
+<p>These figures from the sources are not spread over countries. Where sources disagree, each figure
+is listed with its own source.</p>
+<table class="atlas-table"><thead><tr><th>figure</th><th>what</th><th>source</th><th>note</th></tr>
+</thead><tbody>{aggregates}</tbody></table>
+<h2>Bibliography</h2>
+<ol>{bibliography}</ol>
+<h2>Boundaries</h2>
+{BOUNDARY_POLICY}
+"""
+    return page(f"About — {title}", body)
+
+
+def country(dataset: Dataset, c: Country, meta: dict[str, str]) -> str:
+    """One country's page: every layer's value, details and numbered sources."""
+    parts = []
+    for spec in dataset.layers:
+        rec = c.layers.get(spec.id)
+        if rec is None:
+            parts.append(f"<h2>{e(spec.title)}</h2><p><em>No data.</em></p>")
+            continue
+        labels = {k.value: k.label for k in spec.classes}
+        records = rec["items"] if spec.many else [rec]
+        head = (f"{e(rec['count'])} project(s) named" if spec.many
+                else e(labels.get(rec["value"], rec["value"])))
+        parts.append(f"<h2>{e(spec.title)}</h2><p><strong>{head}</strong></p>")
+        for r in records:
+            fields = "".join(
+                f"<dt>{e(k.replace('_', ' '))}</dt><dd>{e('; '.join(v) if isinstance(v, list) else v)}</dd>"
+                for k, v in r["fields"].items() if v not in (None, [], ""))
+            meta_rows = "".join(
+                f"<dt>{label}</dt><dd>{e(r[key])}</dd>"
+                for key, label in (("year", "year"), ("confidence", "confidence"),
+                                   ("confidence_reason", "why"), ("derivation", "derivation"),
+                                   ("note", "note")) if r.get(key) not in (None, ""))
+            cites = "".join(
+                f"<li>{source_line(dataset, x['source'])}, {e(x['locator'])}"
+                f"<blockquote>“{e(x['quote'])}”</blockquote></li>" for x in r["citations"])
+            parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>")
+    for comp in dataset.composites:
+        rec = c.layers.get(comp.id)
+        parts.append(f"<h2>{e(comp.title)}</h2>" + (
+            f"<p><strong>Score {rec['score']:.2f}</strong>; missing (not counted): "
+            f"{e(', '.join(rec['missing']) or 'none')}</p>" if rec else "<p><em>No score.</em></p>"))
+    body = (f'<p><a href="../index.html#country={e(c.iso3)}">← This country on the map</a> · '
+            f'<a href="../about.html">About</a></p><h1>{e(c.name)}</h1>'
+            f"<p>{e(c.name_zh)} · {e(c.iso3)} · data version {e(meta.get('data_version', ''))}</p>"
+            + "".join(parts))
+    return page(f"{c.name} — {meta.get('title', 'DSR Atlas')}", body, root="../")
+
+
+def files(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, str]) -> dict[str, str]:
+    """about.html and country/<ISO3>.html for every country with any data."""
+    out = {"about.html": about(dataset, meta)}
+    for c in countries:
+        if c.layers:
+            out[f"country/{c.iso3}.html"] = country(dataset, c, meta)
+    return out

@@ -1,0 +1,158 @@
+"""The site a researcher uses: search, permalinks, legend counts, table and its CSV, details,
+the composite score, the about and country pages — in Chromium, from file://, offline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from atlas import build
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The atlas built from the starter dataset in seeds/."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    build.run(REPO / "seeds", out)
+    return out
+
+
+def data(site: Path) -> dict:
+    text = (site / "data" / "atlas-data.js").read_text(encoding="utf-8")
+    return json.loads(text[len("window.ATLAS_DATA="):-2])
+
+
+def test_permalink_opens_layer_and_country(offline_page, real_site: Path) -> None:
+    page = offline_page.open(real_site / "index.html", "#layer=mou&country=PAK")
+    assert page.locator("#atlas-legend h2").inner_text() == "DSR and digital-economy MOUs"
+    assert page.locator("#atlas-panel").get_attribute("data-country") == "PAK"
+    assert "Pakistan" in page.locator("#atlas-panel h2").inner_text()
+    page.get_by_label("Safe City / surveillance deployments").check()
+    assert page.evaluate("location.hash") == "#layer=safe_city&country=PAK"
+    assert offline_page.errors == [] and offline_page.blocked == []
+
+
+@pytest.mark.parametrize(("query", "iso3"), [("Pakist", "PAK"), ("巴基斯坦", "PAK"), ("tha", "THA"),
+                                             ("台湾", "TWN"), ("ZMB", "ZMB")])
+def test_search_by_english_chinese_name_or_iso(offline_page, real_site: Path, query: str,
+                                               iso3: str) -> None:
+    page = offline_page.open(real_site / "index.html")
+    page.fill("#atlas-search", query)
+    assert page.locator("#atlas-search-list li").first.get_attribute("data-iso3") == iso3
+    page.keyboard.press("Enter")
+    assert page.locator("#atlas-panel").get_attribute("data-country") == iso3
+    assert f"country={iso3}" in page.evaluate("location.hash")
+
+
+def test_search_keyboard_moves_through_results(offline_page, real_site: Path) -> None:
+    page = offline_page.open(real_site / "index.html")
+    page.fill("#atlas-search", "guinea")
+    options = page.locator("#atlas-search-list li")
+    assert options.count() >= 3
+    second = options.nth(1).get_attribute("data-iso3")
+    page.keyboard.press("ArrowDown")
+    assert options.nth(1).get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    assert page.locator("#atlas-panel").get_attribute("data-country") == second
+    page.fill("#atlas-search", "chin")
+    page.keyboard.press("Escape")
+    assert page.locator("#atlas-search-list").is_hidden()
+
+
+def test_legend_counts_match_the_data(offline_page, real_site: Path) -> None:
+    d = data(real_site)
+    page = offline_page.open(real_site / "index.html")
+    for layer in d["layers"]:
+        page.evaluate(f"window.atlasSite.selectBase({json.dumps(layer['id'])})")
+        values = [c["layers"][layer["id"]]["value"] for c in d["countries"].values()
+                  if layer["id"] in c["layers"]]
+        for cls in layer["classes"]:
+            shown = page.locator(f"#atlas-legend li[data-value='{cls['value']}'] .count")
+            assert shown.inner_text() == str(values.count(cls["value"])), (layer["id"], cls)
+        nodata = page.locator("#atlas-legend li[data-value=''] .count").inner_text()
+        assert nodata == str(len(d["countries"]) - len(values))
+
+
+def test_table_sorts_filters_and_downloads_what_it_shows(offline_page, real_site: Path) -> None:
+    page = offline_page.open(real_site / "index.html")
+    page.click("#atlas-table-button")
+    page.check("#atlas-table-data")
+    page.fill("#atlas-table-filter", "Asia")
+    rows = page.locator("#atlas-tableview tbody tr")
+    shown = [rows.nth(i).get_attribute("data-iso3") for i in range(rows.count())]
+    assert "THA" in shown and "BRA" not in shown
+    page.click("th[data-key='footprint'] button")
+    page.click("th[data-key='footprint'] button")  # descending
+    assert page.locator("th[data-key='footprint']").get_attribute("aria-sort") == "descending"
+    scores = [rows.nth(i).locator("td").last.inner_text() for i in range(rows.count())]
+    numbers = [float(s) for s in scores if s != "—"]
+    assert numbers == sorted(numbers, reverse=True) and numbers
+    with page.expect_download() as info:
+        page.click("#atlas-table-csv")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][:3] == ["Country", "ISO3", "Continent"]
+    assert [r[1] for r in table[1:]] == [rows.nth(i).get_attribute("data-iso3")
+                                         for i in range(rows.count())]
+    assert offline_page.errors == []
+
+
+def test_details_panel_shows_numbered_sources_with_quotes(offline_page, real_site: Path) -> None:
+    page = offline_page.open(real_site / "index.html", "#layer=forum&country=ZMB")
+    section = page.locator("#atlas-panel section[data-layer='forum']")
+    assert "High" in section.inner_text()
+    items = section.locator("ol.atlas-sources li")
+    assert items.count() >= 1
+    assert "L387" in items.first.inner_text()
+    assert "Group of Friends" in section.locator("blockquote").first.inner_text()
+    cloud = page.locator("#atlas-panel section[data-layer='cloud']").inner_text()
+    assert "No data" in cloud
+
+
+def test_composite_explains_its_score_and_missing_parts(offline_page, real_site: Path) -> None:
+    d = data(real_site)
+    rec = d["countries"]["THA"]["layers"]["footprint"]
+    page = offline_page.open(real_site / "index.html", "#layer=footprint&country=THA")
+    box = page.locator("#atlas-panel section[data-layer='footprint']")
+    assert f"Score {rec['score']:.2f}" in box.inner_text()
+    assert box.locator("tbody tr").count() == 4
+    if rec["missing"]:
+        assert "missing — not counted" in box.inner_text()
+    present = [c for c in rec["components"] if c["score"] is not None]
+    expected = sum(c["score"] * c["weight"] for c in present) / sum(c["weight"] for c in present)
+    assert abs(expected - rec["score"]) < 0.001
+
+
+def test_about_and_country_pages(offline_page, real_site: Path) -> None:
+    page = offline_page.page
+    page.goto((real_site / "about.html").as_uri())
+    text = page.locator("main").inner_text()
+    for needle in ("Cite this atlas", "Bibliography", "Western Sahara", "Crimea", "Kashmir",
+                   "South China Sea", "Taiwan", "DSR MOU signatories (17 countries)",
+                   "CC BY 4.0"):
+        assert needle in text, needle
+    page.goto((real_site / "index.html").as_uri() + "#country=PAK")
+    page.wait_for_selector("body[data-atlas-ready]")
+    page.click("#atlas-country-page")
+    page.wait_for_load_state()
+    assert page.url.endswith("country/PAK.html")
+    assert "Safe City" in page.locator("main").inner_text()
+    assert offline_page.errors == [] and offline_page.blocked == []
+
+
+def test_phone_viewport(browser, real_site: Path) -> None:
+    from tests.conftest import OfflinePage
+
+    phone = OfflinePage(browser, {"width": 375, "height": 740})
+    page = phone.open(real_site / "index.html", "#country=THA")
+    panel = page.locator("#atlas-panel").bounding_box()
+    assert panel["width"] <= 375 and panel["x"] >= 0
+    assert page.locator("#atlas-search").is_visible()
+    phone.page.close()
