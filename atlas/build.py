@@ -8,9 +8,11 @@ the page) are cached beside the target, keyed by content hash, so editing a reco
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -166,11 +168,12 @@ def _render_command(tiles: str | None) -> list[str]:
 
 
 def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
-        force: bool = False, single_file: bool = False) -> Checked:
+        force: bool = False, single_file: bool = False, pictures: bool = False) -> Checked:
     """Validate, then build the whole site into `out` atomically. Returns the warnings."""
     out = out.absolute()
     check_target(out)
-    digest = input_digest(seeds, tiles, strict) + ("-single" if single_file else "")
+    digest = input_digest(seeds, tiles, strict) + ("-single" if single_file else "") + (
+        "-pictures" if pictures else "")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         return Checked(up_to_date=True)
@@ -207,6 +210,15 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         "geometry-world.js", bounds_key,
         lambda: site.geometry_js(bounds.world_text, "ATLAS_GEOMETRY").encode())
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
+    if pictures:
+        from atlas import pictures as pics
+
+        layer_json = site.site_data(dataset, countries, meta)["layers"]
+        key = hashlib.sha256(files["data/atlas-data.js"]).hexdigest() + bounds_key
+        made = json.loads(cache.get("pictures.json", key + input_digest_code(), lambda: json.dumps(
+            {k: base64.b64encode(v).decode() for k, v in
+             pics.render(bounds, countries, layer_json, meta).items()}).encode()))
+        files.update({k: base64.b64decode(v) for k, v in made.items()})
     for name, text in export.files(bounds, countries, dataset.layers,
                                    dataset.composites).items():
         files[name] = text.encode("utf-8")

@@ -58,8 +58,10 @@ def _report(problems: list) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when no input has changed.")
 @click.option("--single-file", is_flag=True,
               help="Also write atlas-standalone.html: the map with everything inline, to email.")
+@click.option("--pictures", is_flag=True,
+              help="Also write pictures/<layer>.png and .svg for reports (slower: matplotlib).")
 def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
-          single_file: bool) -> None:
+          single_file: bool, pictures: bool) -> None:
     """Validate the records and build the map site.
 
     \b
@@ -70,7 +72,7 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
 
     try:
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
-                              single_file=single_file)
+                              single_file=single_file, pictures=pictures)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     _report(checked.warnings[:5])
