@@ -13,8 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pycountry
-
 #: Natural Earth ADM0_A3 codes that differ from the ISO 3166-1 alpha-3 code of the same entity.
 ADM0_TO_ISO3: dict[str, str] = {
     "PSX": "PSE",  # Palestine (NE: West Bank + Gaza as one polygon set)
@@ -165,6 +163,8 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
     """Lower-cased names and codes known to pycountry, plus our aliases → alpha-3."""
+    import pycountry
+
     index: dict[str, str] = {}
     for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
@@ -192,12 +192,16 @@ def resolve(written: str, known_keys: frozenset[str] | set[str]) -> Resolution:
             f"this atlas uses (German point of view); it is part of {target}",
             f"record it under {target} with a note, or leave it out (see README, Boundaries)",
         )
+    upper = text.upper()
+    if len(upper) == 3 and upper in known_keys and text not in ALIASES:
+        return Resolution(upper)  # the common case: an ISO code (no pycountry import needed)
+    import pycountry
+
     if text in AMBIGUOUS:
         options = " or ".join(f"{pycountry_name(k)} ({k})" for k in AMBIGUOUS[text])
         message = f"ambiguous country {written.strip()!r}"
         return Resolution(None, message, f"did you mean {options}?")
     key = _name_index().get(text)
-    upper = text.upper()
     if key is None and len(upper) == 3 and upper.isalpha():
         if upper in known_keys or pycountry.countries.get(alpha_3=upper):
             key = upper
@@ -217,6 +221,8 @@ def resolve(written: str, known_keys: frozenset[str] | set[str]) -> Resolution:
 
 def _suggest(text: str) -> str:
     """A 'did you mean' from aliases, pycountry names and pycountry's fuzzy search."""
+    import pycountry
+
     index = _name_index()
     close = difflib.get_close_matches(text, list(index), n=3, cutoff=0.75)
     names = [f"{pycountry_name(index[c])} ({index[c]})" for c in close]
@@ -234,6 +240,8 @@ def _suggest(text: str) -> str:
 
 def pycountry_name(key: str) -> str:
     """A readable name for a key, for messages."""
+    import pycountry
+
     if key in NON_ISO_KEYS:
         return NON_ISO_KEYS[key]
     found = pycountry.countries.get(alpha_3=key)

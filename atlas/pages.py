@@ -100,7 +100,7 @@ def about(dataset: Dataset, meta: dict[str, str]) -> str:
 <p><a href="index.html">← Back to the map</a></p>
 <h1>About {e(title)}</h1>
 <p>Data version <code id="data-version">{version}</code>, data dated {date}; built by dsr-atlas
-{e(meta.get('atlas_version', ''))}. {e(meta.get('licence', ''))}</p>
+{e(meta.get('atlas_version', ''))}{', on ' + e(meta['build_date']) if meta.get('build_date') else ''}. {e(meta.get('licence', ''))}</p>
 <p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span></p>
 <h2>What each layer means and how values are coded</h2>
 <p>Every value comes from a record in <code>seeds/</code> with at least one citation: a source, a

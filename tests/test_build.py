@@ -131,3 +131,9 @@ def test_pictures_for_reports_are_written_and_reproducible(seeds: Path, tmp_path
         assert "<svg" in svg and "No data" in svg and "Natural Earth" in svg
         assert png == (tmp_path / "b" / "pictures" / f"{lid}.png").read_bytes()
         assert svg == (tmp_path / "b" / "pictures" / f"{lid}.svg").read_text(encoding="utf-8")
+
+
+def test_source_date_epoch_sets_the_build_date(seeds: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    build.run(seeds, tmp_path / "site")
+    assert "on 2026-01-01" in (tmp_path / "site" / "about.html").read_text(encoding="utf-8")
