@@ -127,7 +127,9 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     from atlas import boundaries
 
     features = len(boundaries.load().features)
-    work = Path(tempfile.mkdtemp(prefix="atlas-bench-")) if work is None else work
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+            return run(seeds, repeat, browser, Path(tmp))
     copy = private_copy(seeds, work)
     py = sys.executable
     atlas_cmd = [py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(work / "atlas")]
