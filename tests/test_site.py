@@ -156,3 +156,44 @@ def test_phone_viewport(browser, real_site: Path) -> None:
     assert panel["width"] <= 375 and panel["x"] >= 0
     assert page.locator("#atlas-search").is_visible()
     phone.page.close()
+
+
+def test_single_file_works_offline_on_its_own(offline_page, seeds: Path, tmp_path: Path) -> None:
+    build.run(seeds, tmp_path / "site", single_file=True)
+    alone = tmp_path / "mail" / "atlas.html"
+    alone.parent.mkdir()
+    alone.write_bytes((tmp_path / "site" / build.STANDALONE).read_bytes())  # nothing beside it
+    page = offline_page.open(alone, "#layer=mou&country=TUR")
+    assert page.locator("path.leaflet-interactive").count() > 200
+    assert "2017 Digital Economy Initiative signatory" in page.locator("#atlas-panel").inner_text()
+    page.evaluate("window.atlasSite.map.setView([60, 10], 5, {animate: false})")
+    page.wait_for_selector("body[data-lod='detail']")
+    assert offline_page.blocked == [] and offline_page.errors == []
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_text_colours_meet_wcag_aa_on_white() -> None:
+    """Every text colour in the stylesheet, against its rule's background (white if none)."""
+    import re
+
+    def full(c: str) -> str:
+        return "#" + "".join(ch * 2 for ch in c[1:]) if len(c) == 4 else c
+
+    css = (REPO / "atlas" / "assets" / "atlas.css").read_text(encoding="utf-8")
+    checked = 0
+    for body in re.findall(r"\{([^{}]*)\}", css):
+        fg = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})\b", body)
+        if not fg:
+            continue
+        bg = re.search(r"background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})\b", body)
+        back = full(bg.group(1)) if bg else "#ffffff"
+        lum = sorted([_luminance(full(fg.group(1))), _luminance(back)])
+        ratio = (lum[1] + 0.05) / (lum[0] + 0.05)
+        assert ratio >= 4.5, (body.strip(), ratio)
+        checked += 1
+    assert checked >= 5
