@@ -11,6 +11,6 @@ import sys
 
 if __name__ == "__main__":
     sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]  # folium treats it as absent
-    from atlas.site import index_html
+    from atlas.mappage import index_html
 
     sys.stdout.buffer.write(index_html(sys.argv[1] if len(sys.argv) > 1 else None).encode())

@@ -11,6 +11,8 @@ from atlas.errors import AtlasError
 
 FILE_NAME = "countries.geojson"
 WORLD_NAME = "countries-world.geojson"
+#: The browser's encodings of the two levels (atlas.webgeom), written by `atlas geodata`.
+WEB_NAMES = {"detail": "countries.web.json", "world": "countries-world.web.json"}
 _HEAD, _MID, _TAIL = '{"geometry":', ',"properties":', ',"type":"Feature"}'
 
 
@@ -48,6 +50,16 @@ class Boundaries:
             raise AtlasError(f"{path}: must have the same countries as {self.path.name}; "
                              "run `atlas geodata`")
         return split[1]
+
+    def web(self, level: str) -> str:
+        """The browser encoding of a level ("detail" or "world"): the file `atlas geodata` wrote
+        beside the boundaries (a test checks it equals a fresh encoding), else encoded afresh."""
+        from atlas import webgeom
+
+        path = self.path.with_name(WEB_NAMES[level])
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        return webgeom.encode(self.geometry_text if level == "detail" else self.world_text)
 
     @cached_property
     def keys(self) -> frozenset[str]:

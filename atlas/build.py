@@ -92,6 +92,7 @@ def input_digest(seeds: Path, tiles: str | None, strict: bool) -> str:
     bounds = boundaries.default_path()
     inputs += _seed_files(seeds) + _documents(seeds)
     inputs += [bounds, bounds.with_name(boundaries.WORLD_NAME)]
+    inputs += [bounds.with_name(name) for name in boundaries.WEB_NAMES.values()]
     for path in inputs:
         digest.update(str(path.name).encode() + b"\0")
         if path.is_file():
@@ -178,7 +179,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         return Checked(up_to_date=True)
 
-    from atlas import boundaries, config, export, join, pages, site
+    from atlas import boundaries, config, export, join, pages, site, webgeom
 
     cache = Cache(out.parent / CACHE_DIR / out.name)
     page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
@@ -196,22 +197,20 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
-    bounds_key = hashlib.sha256(
-        bounds.path.read_bytes() + bounds.path.with_name(boundaries.WORLD_NAME).read_bytes()
-    ).hexdigest() + __version__
 
     files: dict[str, bytes] = {}
     files.update(site.leaflet_assets())
     files.update(site.own_assets())
-    files["data/geometry.js"] = cache.get(
-        "geometry.js", bounds_key,
-        lambda: site.geometry_js(bounds.geometry_text, "ATLAS_GEOMETRY_DETAIL").encode())
-    files["data/geometry-world.js"] = cache.get(
-        "geometry-world.js", bounds_key,
-        lambda: site.geometry_js(bounds.world_text, "ATLAS_GEOMETRY").encode())
+    for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
+                                  ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
+        files[f"data/{name}"] = webgeom.script(bounds.web(level), variable).encode()
     files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
     if pictures:
         from atlas import pictures as pics
+
+        bounds_key = hashlib.sha256(
+            bounds.path.read_bytes() + bounds.path.with_name(boundaries.WORLD_NAME).read_bytes()
+        ).hexdigest() + __version__
 
         layer_json = site.site_data(dataset, countries, meta)["layers"]
         key = hashlib.sha256(files["data/atlas-data.js"]).hexdigest() + bounds_key

@@ -36,6 +36,7 @@ def geodata(source: Path | None, out: Path, tolerance: float | None) -> None:
         collection = gd.derive(src, tolerance or gd.DEFAULT_TOLERANCE)
         path = gd.write(collection, out)
         world = gd.write(gd.world_view(collection), out, gd.WORLD_NAME)
+        gd.write_web(out)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {len(collection['features'])} countries to {path} and {world}")

@@ -123,3 +123,13 @@ def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) ->
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def write_web(out_dir: Path) -> None:
+    """The browser encodings of both levels, from the files just written (see atlas.webgeom)."""
+    from atlas import boundaries, webgeom
+
+    bounds = boundaries.load(out_dir / OUTPUT_NAME)
+    for level, name in boundaries.WEB_NAMES.items():
+        text = webgeom.encode(bounds.geometry_text if level == "detail" else bounds.world_text)
+        (out_dir / name).write_text(text, encoding="utf-8")

@@ -88,3 +88,14 @@ def test_rederiving_gives_the_committed_bytes(tmp_path: Path) -> None:
     assert a.read_bytes() == COMMITTED.read_bytes()
     world = gd.write(gd.world_view(first), tmp_path / "a", gd.WORLD_NAME)
     assert world.read_bytes() == COMMITTED.with_name(gd.WORLD_NAME).read_bytes()
+    gd.write_web(tmp_path / "a")
+    for name in boundaries.WEB_NAMES.values():
+        assert (tmp_path / "a" / name).read_bytes() == COMMITTED.with_name(name).read_bytes()
+
+
+def test_committed_web_encodings_match_the_boundaries() -> None:
+    from atlas import webgeom
+
+    bounds = boundaries.load()
+    assert bounds.web("detail") == webgeom.encode(bounds.geometry_text)
+    assert bounds.web("world") == webgeom.encode(bounds.world_text)

@@ -1,0 +1,82 @@
+"""The map page (index.html), rendered by folium with local assets only.
+
+Kept apart from the rest of the site code so the child process that renders it
+(`python -m atlas._render`) imports nothing but folium.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas import TITLE
+
+MAX_ZOOM = 6
+CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
+def _stable_ids(element: Any, counter: list[int]) -> None:
+    """folium names elements with random hex; name them by position so builds are identical."""
+    element._id = f"{counter[0]:02d}"
+    counter[0] += 1
+    for child in element._children.values():
+        _stable_ids(child, counter)
+
+
+def index_html(tiles: str | None = None) -> str:
+    """The map page, rendered by folium with local assets only.
+
+    It holds no data: the layers, values and header are drawn by assets/atlas.js from
+    data/atlas-data.js, so the page only changes when the code or the tiles option does.
+    """
+    import branca.element
+    import folium
+
+    class AtlasMap(folium.Map):
+        default_js = [
+            ("leaflet", "assets/leaflet.js"),
+            ("atlas_geometry", "data/geometry-world.js"),
+            ("atlas_data", "data/atlas-data.js"),
+            ("atlas", "assets/atlas.js"),
+        ]
+        default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
+
+    figure = branca.element.Figure(title=TITLE)
+    figure.header.add_child(
+        branca.element.Element(
+            f'<meta http-equiv="Content-Security-Policy" content="{csp(tiles)}">'
+        ),
+        name="csp",
+    )
+    m = AtlasMap(location=[20, 20], zoom_start=2, min_zoom=1, max_zoom=MAX_ZOOM, tiles=None,
+                 world_copy_jump=False, control_scale=False, prefer_canvas=False)
+    m._name = "map"
+    figure.add_child(m)
+    if tiles:
+        folium.TileLayer(tiles, attr="Base map tiles", name="Base map", overlay=False,
+                         control=False, max_zoom=MAX_ZOOM).add_to(m)
+    init = branca.element.MacroElement()
+    init._template = branca.element.Template(
+        "{% macro script(this, kwargs) %}\n"
+        "window.atlasSite = AtlasSite.init({{ this._parent.get_name() }});\n"
+        "{% endmacro %}"
+    )
+    m.add_child(init, name="atlas_init")
+    _stable_ids(figure, [0])
+    return figure.render()
+
+
+def csp(tiles: str | None) -> str:
+    """The page's Content-Security-Policy: nothing from another host (but the tiles, if asked)."""
+    tile_src = ""
+    if tiles:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(tiles.replace("{s}", "a"))
+        if parts.scheme in ("http", "https") and parts.hostname:
+            domain = parts.hostname.split(".", 1)[-1] if "{s}" in tiles else parts.hostname
+            tile_src = f" {parts.scheme}://{'*.' if '{s}' in tiles else ''}{domain}"
+    return CSP.format(tiles=tile_src)

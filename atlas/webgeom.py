@@ -1,0 +1,49 @@
+"""The geometry the browser draws: quantised to WEB_GRID and delta-encoded, one copy per level.
+
+`atlas geodata` writes these encodings into geodata/ (countries.web.json, countries-world.web.json),
+so a build only wraps them in a script; the site's assets/atlas.js decodes them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Web geometry grid: 0.01° (about 1 km), finer than a pixel at the maximum zoom (about 0.02°).
+WEB_GRID = 100
+
+
+def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
+    """Polygons → rings → flat [x0, y0, dx1, dy1, …] on the WEB_GRID, closing point dropped."""
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    out = []
+    for polygon in polygons:
+        rings = []
+        for ring in polygon:
+            flat: list[int] = []
+            px = py = 0
+            for x, y in ring[:-1]:
+                ix, iy = round(x * WEB_GRID), round(y * WEB_GRID)
+                if flat and ix == px and iy == py:
+                    continue
+                flat += [ix - px, iy - py]
+                px, py = ix, iy
+            if len(flat) >= 6:
+                rings.append(flat)
+        if rings:
+            out.append(rings)
+    return out
+
+
+def encode(geometry_text: dict[str, str]) -> str:
+    """All country shapes once, as compact JSON: {"grid": …, "shapes": [[iso3, polygons], …]}."""
+    shapes = [[key, encode_geometry(json.loads(geometry_text[key]))]
+              for key in sorted(geometry_text)]
+    return json.dumps({"grid": WEB_GRID, "shapes": shapes}, separators=(",", ":")) + "\n"
+
+
+def script(encoded: str, variable: str) -> str:
+    """The encoding as a script that sets window.<variable> (a script loads from file://)."""
+    return f"window.{variable}=" + encoded.rstrip("\n") + ";\n"
