@@ -223,11 +223,16 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         files[name] = text.encode("utf-8")
     for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
-    files["index.html"] = page.result()
-    if single_file:
-        files[STANDALONE] = site.standalone_html(files)
-    files[MARKER] = marker
-    write_atomically(out, files)
+
+    def last() -> dict[str, bytes]:
+        """The page (rendered meanwhile in the child process) and what depends on it."""
+        files["index.html"] = page.result()
+        extra = {"index.html": files["index.html"], MARKER: marker}
+        if single_file:
+            extra[STANDALONE] = site.standalone_html(files)
+        return extra
+
+    write_atomically(out, files, last)
     cache.prune()
     return checked
 
@@ -252,8 +257,12 @@ def check_target(out: Path) -> None:
         )
 
 
-def write_atomically(out: Path, files: dict[str, bytes]) -> None:
-    """Write all files into a temp dir beside `out`, then swap it into place."""
+def write_atomically(out: Path, files: dict[str, bytes],
+                     last: Callable[[], dict[str, bytes]] | None = None) -> None:
+    """Write all files into a temp dir beside `out`, then swap it into place.
+
+    `last` gives the files that are still being made (written after the others, before the swap).
+    """
     out = out.absolute()
     check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -262,10 +271,11 @@ def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
-        for name, data in sorted(files.items()):
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        for batch in (files, last() if last else {}):
+            for name, data in sorted(batch.items()):
+                path = tmp / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
         os.chmod(tmp, 0o755)
         if out.exists():
             out.rename(old)
