@@ -173,16 +173,18 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     """Validate, then build the whole site into `out` atomically. Returns the warnings."""
     out = out.absolute()
     check_target(out)
+    # The page depends only on the code: start rendering it (if not cached) before anything else.
+    cache = Cache(out.parent / CACHE_DIR / out.name)
+    page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
     digest = input_digest(seeds, tiles, strict) + ("-single" if single_file else "") + (
         "-pictures" if pictures else "")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
+        page.cancel()
         return Checked(up_to_date=True)
 
     from atlas import boundaries, config, export, join, pages, site, webgeom
 
-    cache = Cache(out.parent / CACHE_DIR / out.name)
-    page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
     try:
         dataset, bounds, checked = validate(seeds)
         failing = checked.problems if strict else checked.errors
