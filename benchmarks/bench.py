@@ -122,6 +122,20 @@ def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser:
     return result
 
 
+def serve_edit_time(seeds: Path, out: Path, repeat: int) -> float:
+    """A one-record rebuild as `atlas serve` does it: in the running process (imports warm)."""
+    from atlas import build
+
+    build.run(seeds, out)
+    times = []
+    for i in range(repeat):
+        edit_one_record(seeds, 100 + i)
+        start = time.perf_counter()
+        build.run(seeds, out)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = None) -> dict:
     """Run both builds on a private copy of the seeds; return the figures and the ratios."""
     from atlas import boundaries
@@ -138,6 +152,7 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     base = measure("baseline (one folium.GeoJson per layer)", lambda: naive_cmd,
                    work / "naive", copy, repeat, browser, features)
     ours = measure("atlas", lambda: atlas_cmd, work / "atlas", copy, repeat, browser, features)
+    ours["serve_edit_rebuild_s"] = serve_edit_time(copy, work / "served", repeat)
     single = work / "single"
     subprocess.run([py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(single),
                     "--single-file"], check=True, capture_output=True)
@@ -163,6 +178,9 @@ def report(r: dict) -> str:
                        f"{fmt.format(r['atlas'][key]):>14} {r['ratios'][key]:>8.3f}")
     a = r["atlas"]
     out.append(f"edit rebuild / cold build (atlas): {a['edit_rebuild_s'] / a['cold_build_s']:.3f}")
+    warm = a["serve_edit_rebuild_s"]
+    out.append(f"edit rebuild inside `atlas serve` (warm process): {warm:.2f} s"
+               f" = {warm / a['cold_build_s']:.3f} of a cold build")
     out.append(f"single file: {r['single_file_bytes']:,} bytes "
                f"({r['single_file_bytes_gzip']:,} gzipped)")
     out.append(f"median of {r['repeat']} run(s); {r['features']} countries")
