@@ -183,7 +183,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         return Checked(up_to_date=True)
 
-    from atlas import boundaries, config, export, join, pages, site, webgeom
+    from atlas import config, export, join, pages, site, webgeom
 
     try:
         dataset, bounds, checked = validate(seeds)
@@ -206,20 +206,11 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
         files[f"data/{name}"] = webgeom.script(bounds.web(level), variable).encode()
-    files["data/atlas-data.js"] = site.data_js(site.site_data(dataset, countries, meta)).encode()
+    data = site.site_data(dataset, countries, meta)
+    files["data/atlas-data.js"] = site.data_js(data).encode()
     if pictures:
-        from atlas import pictures as pics
-
-        bounds_key = hashlib.sha256(
-            bounds.path.read_bytes() + bounds.path.with_name(boundaries.WORLD_NAME).read_bytes()
-        ).hexdigest() + __version__
-
-        layer_json = site.site_data(dataset, countries, meta)["layers"]
-        key = hashlib.sha256(files["data/atlas-data.js"]).hexdigest() + bounds_key
-        made = json.loads(cache.get("pictures.json", key + input_digest_code(), lambda: json.dumps(
-            {k: base64.b64encode(v).decode() for k, v in
-             pics.render(bounds, countries, layer_json, meta).items()}).encode()))
-        files.update({k: base64.b64decode(v) for k, v in made.items()})
+        files.update(_pictures(cache, bounds, countries, data["layers"], meta,
+                               files["data/atlas-data.js"]))
     for name, text in export.files(bounds, countries, dataset.layers,
                                    dataset.composites).items():
         files[name] = text.encode("utf-8")
@@ -237,6 +228,21 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     write_atomically(out, files, last)
     cache.prune()
     return checked
+
+
+def _pictures(cache: Cache, bounds, countries, layers: list, meta: dict,
+              data_js: bytes) -> dict[str, bytes]:
+    """PNG and SVG of every layer, cached by the data and boundaries they show."""
+    from atlas import pictures
+
+    key = hashlib.sha256(data_js + bounds.path.read_bytes()).hexdigest() + input_digest_code()
+
+    def make() -> bytes:
+        made = pictures.render(bounds, countries, layers, meta)
+        return json.dumps({k: base64.b64encode(v).decode() for k, v in made.items()}).encode()
+
+    stored = json.loads(cache.get("pictures.json", key, make))
+    return {k: base64.b64decode(v) for k, v in stored.items()}
 
 
 def input_digest_code() -> str:
