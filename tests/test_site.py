@@ -197,3 +197,23 @@ def test_text_colours_meet_wcag_aa_on_white() -> None:
         assert ratio >= 4.5, (body.strip(), ratio)
         checked += 1
     assert checked >= 5
+
+
+def test_keyboard_only(offline_page, real_site: Path) -> None:
+    """Search, the details panel, layer switching and the table work without a mouse."""
+    page = offline_page.open(real_site / "index.html")
+    page.focus("#atlas-search")
+    page.keyboard.type("Zambia")
+    page.keyboard.press("Enter")
+    assert page.locator("#atlas-panel").get_attribute("data-country") == "ZMB"
+    page.keyboard.press("Escape")
+    assert page.locator("#atlas-panel").is_hidden()
+    page.focus("input.leaflet-control-layers-selector >> nth=3")
+    page.keyboard.press("Space")
+    assert page.locator("#atlas-legend h2").inner_text().startswith("Alignment with China")
+    page.focus("#atlas-table-button")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "atlas-table-filter"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # "only countries with data"
+    assert page.locator("#atlas-table-data").is_checked()

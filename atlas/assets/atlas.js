@@ -206,6 +206,7 @@
       hits = []; active = -1; render();
       input.value = D.countries[iso3].name;
       self.showCountry(iso3, true);
+      self.panel.focus();  // keyboard and screen-reader users land on the details
     }
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
@@ -221,7 +222,7 @@
       if (ev.key === "ArrowDown" && hits.length) { active = (active + 1) % hits.length; render(); ev.preventDefault(); }
       else if (ev.key === "ArrowUp" && hits.length) { active = (active - 1 + hits.length) % hits.length; render(); ev.preventDefault(); }
       else if (ev.key === "Enter" && active >= 0) { choose(hits[active].iso3); ev.preventDefault(); }
-      else if (ev.key === "Escape") { hits = []; active = -1; render(); ev.stopPropagation(); }
+      else if (ev.key === "Escape" && hits.length) { hits = []; active = -1; render(); ev.stopPropagation(); }
     });
     input.addEventListener("blur", function () { hits = []; active = -1; render(); });
     return el("div", { className: "atlas-search" }, [input, list]);
@@ -456,7 +457,7 @@
 
   AtlasSite.prototype.buildPanel = function () {
     var self = this;
-    this.panel = el("aside", { className: "atlas-box atlas-panel", id: "atlas-panel", "aria-live": "polite", "aria-label": "Country details" });
+    this.panel = el("aside", { className: "atlas-box atlas-panel", id: "atlas-panel", "aria-live": "polite", "aria-label": "Country details", tabindex: "-1" });
     this.map.getContainer().appendChild(this.panel);
     L.DomEvent.disableClickPropagation(this.panel);
     L.DomEvent.disableScrollPropagation(this.panel);
