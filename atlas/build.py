@@ -52,10 +52,10 @@ def validate(seeds: Path, check_quotes: bool = True):  # -> (Dataset, Boundaries
 
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    layers = config.load(seeds)
+    layers, composites, meta = config.load_all(seeds)
     bounds = boundaries.load()
     dataset, problems = records.load(seeds, layers, bounds.keys, check_quotes)
-    dataset.composites = config.load_composites(seeds, layers)
+    dataset.composites, dataset.meta = composites, meta
     return dataset, bounds, Checked(problems)
 
 
@@ -183,7 +183,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         return Checked(up_to_date=True)
 
-    from atlas import config, export, join, pages, site, webgeom
+    from atlas import export, join, pages, site, webgeom
 
     try:
         dataset, bounds, checked = validate(seeds)
@@ -194,7 +194,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         raise
     countries = join.join(bounds, dataset)
-    meta = {"title": TITLE, **config.load_meta(seeds), "data_version": data_version(seeds),
+    meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds),
             "atlas_version": __version__}
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(

@@ -69,8 +69,7 @@ class LayerSpec:
 
     def class_for_count(self, n: int) -> str:
         """The class of a country with `n` records in a count layer."""
-        fitting = [c for c in self.classes if c.min is not None and c.min <= n]
-        return max(fitting, key=lambda c: c.min or 0).value if fitting else str(n)
+        return class_at(self.classes, n, default=str(n))
 
     @property
     def class_values(self) -> tuple[str, ...]:
@@ -95,18 +94,39 @@ class LayerSpec:
         }
 
 
-def load(seeds: Path) -> tuple[LayerSpec, ...]:
-    """Read and check `layers.toml`; raise ValidationFailed listing every problem."""
+def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
+    """The class with the highest `min` that `x` reaches (count and composite layers)."""
+    fitting = [c for c in classes if c.min is not None and c.min <= x]
+    return max(fitting, key=lambda c: c.min or 0).value if fitting else default
+
+
+def _read(seeds: Path) -> dict[str, Any]:
+    """Parse `layers.toml` once; a missing or malformed file is a ValidationFailed."""
     path = seeds / CONFIG_NAME
-    shown = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValidationFailed(
-            [Problem(shown, 0, "", "layer configuration not found", "copy seeds/layers.toml")]
+            [Problem(str(path), 0, "", "layer configuration not found", "copy seeds/layers.toml")]
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationFailed([Problem(shown, 0, "", f"not valid TOML: {exc}")]) from None
+        raise ValidationFailed([Problem(str(path), 0, "", f"not valid TOML: {exc}")]) from None
+
+
+def load(seeds: Path) -> tuple[LayerSpec, ...]:
+    """Read and check the `[[layer]]` tables; raise ValidationFailed listing every problem."""
+    return _layers(_read(seeds), str(seeds / CONFIG_NAME))
+
+
+def load_all(seeds: Path) -> tuple[tuple[LayerSpec, ...], tuple[CompositeSpec, ...],
+                                   dict[str, str]]:
+    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml`."""
+    raw, shown = _read(seeds), str(seeds / CONFIG_NAME)
+    layers = _layers(raw, shown)
+    return layers, _composites(raw, shown, layers), _meta(raw, shown)
+
+
+def _layers(raw: dict[str, Any], shown: str) -> tuple[LayerSpec, ...]:
     problems: list[Problem] = []
     layers: list[LayerSpec] = []
     seen: set[str] = set()
@@ -245,8 +265,7 @@ class CompositeSpec:
             return None
         total = sum(p["weight"] for p in present)
         score = round(sum(p["weight"] * p["score"] for p in present) / total, 3)
-        fitting = [c for c in self.classes if c.min is not None and c.min <= score]
-        cls = max(fitting, key=lambda c: c.min or 0).value if fitting else self.classes[0].value
+        cls = class_at(self.classes, score, default=self.classes[0].value)
         return {"value": cls, "score": score, "components": parts,
                 "missing": [p["layer"] for p in parts if p["score"] is None]}
 
@@ -261,10 +280,9 @@ class CompositeSpec:
         }
 
 
-def load_composites(seeds: Path, layers: tuple[LayerSpec, ...]) -> tuple[CompositeSpec, ...]:
-    """Read and check the `[[composite]]` tables of layers.toml."""
-    path = seeds / CONFIG_NAME
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+def _composites(raw: dict[str, Any], shown: str,
+                layers: tuple[LayerSpec, ...]) -> tuple[CompositeSpec, ...]:
+    """Check the `[[composite]]` tables."""
     problems: list[Problem] = []
     by_id = {s.id: s for s in layers}
     out = []
@@ -272,7 +290,7 @@ def load_composites(seeds: Path, layers: tuple[LayerSpec, ...]) -> tuple[Composi
         where = f"composite #{n}"
 
         def bad(field: str, message: str, where: str = where) -> None:
-            problems.append(Problem(str(path), 0, f"{where}.{field}", message))
+            problems.append(Problem(shown, 0, f"{where}.{field}", message))
 
         if not isinstance(entry, dict) or not _ID.match(str(entry.get("id", ""))):
             bad("id", "is required: lower-case letters, digits and _")
@@ -304,10 +322,10 @@ def load_composites(seeds: Path, layers: tuple[LayerSpec, ...]) -> tuple[Composi
     return tuple(out)
 
 
-def load_meta(seeds: Path) -> dict[str, str]:
+def _meta(raw: dict[str, Any], shown: str) -> dict[str, str]:
     """The `[atlas]` table: title, data_date, licence, publisher (all optional, as text)."""
-    raw = tomllib.loads((seeds / CONFIG_NAME).read_text(encoding="utf-8")).get("atlas", {})
-    if not isinstance(raw, dict):
-        raise ValidationFailed([Problem(str(seeds / CONFIG_NAME), 0, "atlas", "must be a table")])
+    table = raw.get("atlas", {})
+    if not isinstance(table, dict):
+        raise ValidationFailed([Problem(shown, 0, "atlas", "must be a table")])
     keep = ("title", "data_date", "licence", "publisher")
-    return {k: str(v) for k, v in raw.items() if k in keep}
+    return {k: str(v) for k, v in table.items() if k in keep}

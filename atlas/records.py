@@ -88,6 +88,7 @@ class Dataset:
     sources: dict[str, Source]
     aggregates: list[dict[str, str]] = field(default_factory=list)
     composites: tuple[CompositeSpec, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)  # layers.toml's [atlas] table
 
 
 def read_csv(
