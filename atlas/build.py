@@ -81,16 +81,15 @@ def _documents(seeds: Path) -> list[Path]:
     return sorted({seeds / r["document"] for r in rows if r.get("document")})
 
 
-def input_digest(seeds: Path, tiles: str | None, strict: bool) -> str:
-    """Everything a build depends on: atlas code, records, documents, boundaries, options."""
+def input_digest(seeds: Path, tiles: str | None, strict: bool, code: str) -> str:
+    """Everything a build depends on: atlas code (its digest), records, documents, boundaries,
+    options."""
     from atlas import boundaries
     from atlas.clock import current_year
 
-    digest = hashlib.sha256(f"{__version__}\0{tiles}\0{strict}\0{current_year()}".encode())
-    package = Path(__file__).parent
-    inputs = sorted(package.glob("*.py")) + sorted((package / "assets").glob("*"))
+    digest = hashlib.sha256(f"{code}\0{tiles}\0{strict}\0{current_year()}".encode())
     bounds = boundaries.default_path()
-    inputs += _seed_files(seeds) + _documents(seeds)
+    inputs = _seed_files(seeds) + _documents(seeds)
     inputs += [bounds, bounds.with_name(boundaries.WORLD_NAME)]
     inputs += [bounds.with_name(name) for name in boundaries.WEB_NAMES.values()]
     for path in inputs:
@@ -107,8 +106,12 @@ class Cache:
         self.root = root
         self.used: set[str] = set()
 
+    @staticmethod
+    def entry(name: str, key: str) -> str:
+        return f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
     def get(self, name: str, key: str, make: Callable[[], bytes]) -> bytes:
-        entry = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        entry = self.entry(name, key)
         self.used.add(entry)
         path = self.root / entry
         if path.is_file():
@@ -122,8 +125,7 @@ class Cache:
 
     def start(self, name: str, key: str, command: list[str]) -> Pending:
         """Like get(), but a miss is made by `command` (its stdout), running in the background."""
-        entry = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-        if (self.root / entry).is_file():
+        if (self.root / self.entry(name, key)).is_file():
             return Pending(self, name, key, None)
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return Pending(self, name, key, proc)
@@ -175,8 +177,9 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     check_target(out)
     # The page depends only on the code: start rendering it (if not cached) before anything else.
     cache = Cache(out.parent / CACHE_DIR / out.name)
-    page = cache.start("index.html", input_digest_code() + str(tiles), _render_command(tiles))
-    digest = input_digest(seeds, tiles, strict) + ("-single" if single_file else "") + (
+    code = input_digest_code()
+    page = cache.start("index.html", code + str(tiles), _render_command(tiles))
+    digest = input_digest(seeds, tiles, strict, code) + ("-single" if single_file else "") + (
         "-pictures" if pictures else "")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
@@ -210,7 +213,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     files["data/atlas-data.js"] = site.data_js(data).encode()
     if pictures:
         files.update(_pictures(cache, bounds, countries, data["layers"], meta,
-                               files["data/atlas-data.js"]))
+                               files["data/atlas-data.js"] + code.encode()))
     for name, text in export.files(bounds, countries, dataset.layers,
                                    dataset.composites).items():
         files[name] = text.encode("utf-8")
@@ -231,11 +234,11 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
 
 
 def _pictures(cache: Cache, bounds, countries, layers: list, meta: dict,
-              data_js: bytes) -> dict[str, bytes]:
-    """PNG and SVG of every layer, cached by the data and boundaries they show."""
+              inputs: bytes) -> dict[str, bytes]:
+    """PNG and SVG of every layer, cached by `inputs` (the data and code) and the boundaries."""
     from atlas import pictures
 
-    key = hashlib.sha256(data_js + bounds.path.read_bytes()).hexdigest() + input_digest_code()
+    key = hashlib.sha256(inputs + bounds.path.read_bytes()).hexdigest()
 
     def make() -> bytes:
         made = pictures.render(bounds, countries, layers, meta)

@@ -30,7 +30,7 @@ AGGREGATE_COLUMNS = ("id", "figure", "what", "source", "locator", "quote", "note
 MAX_ROWS = 5000
 MAX_BYTES = 20_000_000
 EARLIEST_YEAR = 1990
-_SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
@@ -223,7 +223,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     for line, row in read_csv(path, spec.columns, required, problems):
         rid = row.get("id", "")
         if spec.many:
-            if not _SOURCE_ID.match(rid):
+            if not _SLUG.match(rid):
                 problems.append(Problem(shown, line, "id", f"{rid!r} is not a valid id",
                                         "letters, digits, '.', '_' and '-', e.g. pak-peace-cable"))
                 continue
@@ -313,7 +313,7 @@ def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title"), problems):
         sid = row["id"]
-        if not _SOURCE_ID.match(sid):
+        if not _SLUG.match(sid):
             problems.append(Problem(shown, line, "id", f"{sid!r} is not a valid source id",
                                     "letters, digits, '.', '_' and '-', e.g. thibaut2026"))
             continue
