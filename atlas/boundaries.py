@@ -13,6 +13,8 @@ FILE_NAME = "countries.geojson"
 WORLD_NAME = "countries-world.geojson"
 #: The browser's encodings of the two levels (atlas.webgeom), written by `atlas geodata`.
 WEB_NAMES = {"detail": "countries.web.json", "world": "countries-world.web.json"}
+#: The world view projected for the report pictures (atlas.pictures), written by `atlas geodata`.
+PICTURE_NAME = "countries-world.picture.json"
 _HEAD, _MID, _TAIL = '{"geometry":', ',"properties":', ',"type":"Feature"}'
 
 
@@ -60,6 +62,16 @@ class Boundaries:
         if path.is_file():
             return path.read_text(encoding="utf-8")
         return webgeom.encode(self.geometry_text if level == "detail" else self.world_text)
+
+    def picture_sheet(self) -> str:
+        """The world view projected for the pictures: the file `atlas geodata` wrote beside the
+        boundaries (a test checks it equals a fresh projection), else projected afresh."""
+        from atlas import pictures
+
+        path = self.path.with_name(PICTURE_NAME)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        return pictures.encode_sheet(self.world_text, self.properties)
 
     @cached_property
     def keys(self) -> frozenset[str]:

@@ -8,11 +8,9 @@ the page) are cached beside the target, keyed by content hash, so editing a reco
 
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -91,7 +89,8 @@ def input_digest(seeds: Path, tiles: str | None, strict: bool, code: str) -> str
     bounds = boundaries.default_path()
     inputs = _seed_files(seeds) + _documents(seeds)
     inputs += [bounds, bounds.with_name(boundaries.WORLD_NAME)]
-    inputs += [bounds.with_name(name) for name in boundaries.WEB_NAMES.values()]
+    inputs += [bounds.with_name(name)
+               for name in [*boundaries.WEB_NAMES.values(), boundaries.PICTURE_NAME]]
     for path in inputs:
         digest.update(str(path.name).encode() + b"\0")
         if path.is_file():
@@ -171,7 +170,7 @@ def _render_command(tiles: str | None) -> list[str]:
 
 
 def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
-        force: bool = False, single_file: bool = False, pictures: bool = False) -> Checked:
+        force: bool = False, single_file: bool = False, pictures: bool = True) -> Checked:
     """Validate, then build the whole site into `out` atomically. Returns the warnings."""
     out = out.absolute()
     check_target(out)
@@ -180,7 +179,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     code = input_digest_code()
     page = cache.start("index.html", code + str(tiles), _render_command(tiles))
     digest = input_digest(seeds, tiles, strict, code) + ("-single" if single_file else "") + (
-        "-pictures" if pictures else "")
+        "" if pictures else "-no-pictures")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         page.cancel()
@@ -212,11 +211,8 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     data = site.site_data(dataset, countries, meta)
     files["data/atlas-data.js"] = site.data_js(data).encode()
     if pictures:
-        files.update(_pictures(cache, bounds, countries, data["layers"], meta,
-                               files["data/atlas-data.js"] + code.encode()))
-    for name, text in export.files(bounds, countries, dataset.layers,
-                                   dataset.composites).items():
-        files[name] = text.encode("utf-8")
+        files.update(_pictures(cache, bounds, data, code))
+    files.update(export.files(bounds, countries, dataset.layers, dataset.composites))
     for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
 
@@ -233,19 +229,34 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     return checked
 
 
-def _pictures(cache: Cache, bounds, countries, layers: list, meta: dict,
-              inputs: bytes) -> dict[str, bytes]:
-    """PNG and SVG of every layer, cached by `inputs` (the data and code) and the boundaries."""
+def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, bytes]:
+    """PNG and SVG of every layer; each cached by what it shows, so an edit redraws only the
+    pictures it changes."""
     from atlas import pictures
 
-    key = hashlib.sha256(inputs + bounds.path.read_bytes()).hexdigest()
+    sheet_text = bounds.picture_sheet()
+    base = code + hashlib.sha256(sheet_text.encode()).hexdigest()
+    sheet: list[pictures.Sheet] = []  # parsed on the first cache miss only
 
-    def make() -> bytes:
-        made = pictures.render(bounds, countries, layers, meta)
-        return json.dumps({k: base64.b64encode(v).decode() for k, v in made.items()}).encode()
+    def made(fmt: str, pic: pictures.Picture) -> Callable[[], bytes]:
+        def make() -> bytes:
+            if not sheet:
+                sheet.append(pictures.Sheet(sheet_text))
+            if fmt == "png":
+                return pictures.png(sheet[0], pic)
+            return pictures.svg(sheet[0], pic).encode("utf-8")
+        return make
 
-    stored = json.loads(cache.get("pictures.json", key, make))
-    return {k: base64.b64decode(v) for k, v in stored.items()}
+    out: dict[str, bytes] = {}
+    for layer in data["layers"]:
+        lid = layer["id"]
+        values = {key: (c["layers"].get(lid) or {}).get("value")
+                  for key, c in data["countries"].items()}
+        pic = pictures.picture(layer, values, data["meta"])
+        key = base + pic.key()
+        for fmt in ("png", "svg"):
+            out[f"pictures/{lid}.{fmt}"] = cache.get(f"picture-{lid}.{fmt}", key, made(fmt, pic))
+    return out
 
 
 def input_digest_code() -> str:

@@ -59,8 +59,8 @@ def _report(problems: list) -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when no input has changed.")
 @click.option("--single-file", is_flag=True,
               help="Also write atlas-standalone.html: the map with everything inline, to email.")
-@click.option("--pictures", is_flag=True,
-              help="Also write pictures/<layer>.png and .svg for reports (slower: matplotlib).")
+@click.option("--pictures/--no-pictures", default=True, show_default=True,
+              help="Write pictures/<layer>.png and .svg (title, legend, source line) for reports.")
 def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
           single_file: bool, pictures: bool) -> None:
     """Validate the records and build the map site.

@@ -86,17 +86,18 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def geojson(geometry: dict[str, str], table: list[dict[str, Any]], keep: list[str]) -> str:
+def geojson(geometry: dict[str, bytes], table: list[dict[str, Any]], keep: list[str]) -> bytes:
     """A FeatureCollection of every country with the `keep` properties; one feature per line.
 
     Members are written in sorted order (geometry, id, properties, type), as json.dumps would.
+    Built as UTF-8 bytes: the geometry (most of the file) is encoded once, not once per file.
     """
     lines = [
-        '{"geometry":' + geometry[row["iso3"]] + ',"id":' + _dump(row["iso3"])
-        + ',"properties":' + _dump({k: row[k] for k in keep}) + ',"type":"Feature"}'
+        b'{"geometry":' + geometry[row["iso3"]] + b',"id":' + _dump(row["iso3"]).encode()
+        + b',"properties":' + _dump({k: row[k] for k in keep}).encode() + b',"type":"Feature"}'
         for row in table
     ]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    return b'{"type":"FeatureCollection","features":[\n' + b",\n".join(lines) + b"\n]}\n"
 
 
 def to_csv(table: list[dict[str, Any]], cols: list[str]) -> str:
@@ -121,14 +122,14 @@ def _cell(value: Any) -> str:
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...],
-          composites: tuple[CompositeSpec, ...] = ()) -> dict[str, str]:
-    """Every download, as {relative path: text}."""
-    geometry = boundaries.geometry_text
+          composites: tuple[CompositeSpec, ...] = ()) -> dict[str, bytes]:
+    """Every download, as {relative path: bytes}."""
+    geometry = {key: text.encode() for key, text in boundaries.geometry_text.items()}
     table = rows(countries, layers, composites)
     cols = columns(layers, composites)
     out = {
         "data/atlas.geojson": geojson(geometry, table, cols),
-        "data/atlas.csv": to_csv(table, cols),
+        "data/atlas.csv": to_csv(table, cols).encode("utf-8"),
     }
     base = ["iso3", "name", "name_zh"]
     for lid in [s.id for s in layers] + [c.id for c in composites]:

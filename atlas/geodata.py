@@ -126,10 +126,13 @@ def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) ->
 
 
 def write_web(out_dir: Path) -> None:
-    """The browser encodings of both levels, from the files just written (see atlas.webgeom)."""
-    from atlas import boundaries, webgeom
+    """The browser encodings of both levels (see atlas.webgeom) and the pictures' projected world
+    view (atlas.pictures), from the files just written."""
+    from atlas import boundaries, pictures, webgeom
 
     bounds = boundaries.load(out_dir / OUTPUT_NAME)
     for level, name in boundaries.WEB_NAMES.items():
         text = webgeom.encode(bounds.geometry_text if level == "detail" else bounds.world_text)
         (out_dir / name).write_text(text, encoding="utf-8")
+    sheet = pictures.encode_sheet(bounds.world_text, bounds.properties)
+    (out_dir / boundaries.PICTURE_NAME).write_text(sheet, encoding="utf-8")

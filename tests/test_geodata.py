@@ -89,7 +89,7 @@ def test_rederiving_gives_the_committed_bytes(tmp_path: Path) -> None:
     world = gd.write(gd.world_view(first), tmp_path / "a", gd.WORLD_NAME)
     assert world.read_bytes() == COMMITTED.with_name(gd.WORLD_NAME).read_bytes()
     gd.write_web(tmp_path / "a")
-    for name in boundaries.WEB_NAMES.values():
+    for name in [*boundaries.WEB_NAMES.values(), boundaries.PICTURE_NAME]:
         assert (tmp_path / "a" / name).read_bytes() == COMMITTED.with_name(name).read_bytes()
 
 
@@ -99,3 +99,10 @@ def test_committed_web_encodings_match_the_boundaries() -> None:
     bounds = boundaries.load()
     assert bounds.web("detail") == webgeom.encode(bounds.geometry_text)
     assert bounds.web("world") == webgeom.encode(bounds.world_text)
+
+
+def test_committed_picture_sheet_matches_the_boundaries() -> None:
+    from atlas import pictures
+
+    bounds = boundaries.load()
+    assert bounds.picture_sheet() == pictures.encode_sheet(bounds.world_text, bounds.properties)
