@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cached_property
 from pathlib import Path
@@ -35,10 +36,11 @@ class Boundaries:
     """
 
     def __init__(self, path: Path, properties: tuple[dict[str, Any], ...],
-                 geometry_text: dict[str, str]):
+                 geometry_text: dict[str, str], digest: str = ""):
         self.path = path
         self.properties = properties
         self.geometry_text = geometry_text
+        self.digest = digest  # of the file's content: part of the keys of what is made from it
 
     @cached_property
     def world_text(self) -> dict[str, str]:
@@ -108,7 +110,8 @@ def load(path: Path | None = None) -> Boundaries:
     """Read and sanity-check the boundaries file."""
     path = path or default_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
         split = _split_lines(text)
         if split is None:
             features = json.loads(text).get("features", [])
@@ -122,4 +125,4 @@ def load(path: Path | None = None) -> Boundaries:
     keys = [p.get("iso3") for p in props]
     if not props or None in keys or len(set(keys)) != len(keys):
         raise AtlasError(f"{path}: boundaries must have features with unique iso3 keys")
-    return Boundaries(path, tuple(props), geometry)
+    return Boundaries(path, tuple(props), geometry, hashlib.sha256(data).hexdigest())

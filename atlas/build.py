@@ -212,7 +212,9 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     files["data/atlas-data.js"] = site.data_js(data).encode()
     if pictures:
         files.update(_pictures(cache, bounds, data, code))
-    files.update(export.files(bounds, countries, dataset.layers, dataset.composites))
+    files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
+                              cached=lambda name, key, make: cache.get(
+                                  f"download-{name}", code + bounds.digest + key, make)))
     for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
 
@@ -293,10 +295,13 @@ def write_atomically(out: Path, files: dict[str, bytes],
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
+        made = {tmp}
         for batch in (files, last() if last else {}):
             for name, data in sorted(batch.items()):
                 path = tmp / name
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
                 path.write_bytes(data)
         os.chmod(tmp, 0o755)
         if out.exists():

@@ -193,7 +193,7 @@ def resolve(written: str, known_keys: frozenset[str] | set[str]) -> Resolution:
             f"record it under {target} with a note, or leave it out (see README, Boundaries)",
         )
     upper = text.upper()
-    if len(upper) == 3 and upper in known_keys and text not in ALIASES:
+    if len(upper) == 3 and upper in known_keys and ALIASES.get(text, upper) == upper:
         return Resolution(upper)  # the common case: an ISO code (no pycountry import needed)
     import pycountry
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from atlas.boundaries import Boundaries
@@ -82,8 +83,11 @@ def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...],
     return out
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(obj)
 
 
 def geojson(geometry: dict[str, bytes], table: list[dict[str, Any]], keep: list[str]) -> bytes:
@@ -120,19 +124,45 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+#: Gets a download from a cache: (file name, key, make) -> bytes; `make` runs on a miss.
+Getter = Callable[[str, str, Callable[[], bytes]], bytes]
+
+
+def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
+    return make()
+
+
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
-          layers: tuple[LayerSpec, ...],
-          composites: tuple[CompositeSpec, ...] = ()) -> dict[str, bytes]:
-    """Every download, as {relative path: bytes}."""
-    geometry = {key: text.encode() for key, text in boundaries.geometry_text.items()}
-    table = rows(countries, layers, composites)
+          layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
+          cached: Getter = _uncached) -> dict[str, bytes]:
+    """Every download, as {relative path: bytes}.
+
+    Each file is keyed by its columns and the joined values of the layers it shows (the names
+    and geometry come from the boundaries, part of the caller's key), so with a cache an edit
+    rewrites only the files of the layers it touched.
+    """
     cols = columns(layers, composites)
-    out = {
-        "data/atlas.geojson": geojson(geometry, table, cols),
-        "data/atlas.csv": to_csv(table, cols).encode("utf-8"),
-    }
+    table: list[list[dict[str, Any]]] = []  # made on the first miss
+
+    def make(keep: list[str], text: bool = False) -> Callable[[], bytes]:
+        def render() -> bytes:
+            if not table:
+                table.append(rows(countries, layers, composites))
+            if text:
+                return to_csv(table[0], keep).encode("utf-8")
+            geometry = {key: t.encode() for key, t in boundaries.geometry_text.items()}
+            return geojson(geometry, table[0], keep)
+        return render
+
+    def key(keep: list[str], ids: list[str]) -> str:
+        return _dump([keep, [[c.iso3, [c.layers.get(i) for i in ids]] for c in countries]])
+
+    ids = [s.id for s in layers] + [c.id for c in composites]
+    every = key(cols, ids)
+    out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
+           "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     base = ["iso3", "name", "name_zh"]
-    for lid in [s.id for s in layers] + [c.id for c in composites]:
-        own = [c for c in cols if c == lid or c.startswith(f"{lid}_")]
-        out[f"data/{lid}.geojson"] = geojson(geometry, table, base + own)
+    for lid in ids:
+        own = base + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
+        out[f"data/{lid}.geojson"] = cached(f"{lid}.geojson", key(own, [lid]), make(own))
     return out

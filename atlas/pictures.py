@@ -14,7 +14,7 @@ import io
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -111,7 +111,8 @@ class Picture:
 
     def key(self) -> str:
         """Everything the picture depends on besides the sheet and the code."""
-        return json.dumps(asdict(self), sort_keys=True)
+        return json.dumps([self.layer, self.title, self.fills, self.legend, self.source],
+                          sort_keys=True)
 
 
 def picture(layer: dict[str, Any], values: dict[str, Any], meta: dict[str, str]) -> Picture:

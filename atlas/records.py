@@ -422,16 +422,26 @@ def _check_quote(seeds: Path, source: Source, locator: str, quote: str, shown: s
         return
     if missing_docs is None or not source.document:
         return
-    doc = seeds / source.document
-    if not doc.is_file():
+    lines = _document_lines(seeds / source.document)
+    if lines is None:
         missing_docs.add(source.id)
         return
-    result = quotes.check(quotes.document_lines(doc), locator, quote)
+    result = quotes.check(lines, locator, quote)
     if not result.ok:
         hint = (f"it stands at L{result.found_at}" if result.found_at
                 else "copy the phrase exactly as the document has it")
         problems.append(Problem(shown, line, "quote",
                                 f"not found in {source.document} at {locator}", hint))
+
+
+def _document_lines(doc: Path) -> tuple[str, ...] | None:
+    """The document's normalised lines; None if it is missing. Looked up once per load."""
+    if doc not in _LOADED:
+        _LOADED[doc] = quotes.document_lines(doc) if doc.is_file() else None
+    return _LOADED[doc]
+
+
+_LOADED: dict[Path, tuple[str, ...] | None] = {}  # emptied at the start of every load()
 
 
 def _report_missing_documents(seeds: Path, sources: dict[str, Source], missing: set[str],
@@ -475,6 +485,7 @@ def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
          check_quotes: bool = True) -> tuple[Dataset, list[Problem]]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings)."""
     problems: list[Problem] = []
+    _LOADED.clear()  # documents may have changed since the last load (atlas serve)
     records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
     sources = load_sources(seeds, problems)
     load_citations(seeds, layers, records, sources, known, problems, check_quotes)
