@@ -16,7 +16,7 @@ WORLD_NAME = "countries-world.geojson"
 WEB_NAMES = {"detail": "countries.web.json", "world": "countries-world.web.json"}
 #: The world view projected for the report pictures (atlas.pictures), written by `atlas geodata`.
 PICTURE_NAME = "countries-world.picture.json"
-_HEAD, _MID, _TAIL = '{"geometry":', ',"properties":', ',"type":"Feature"}'
+_HEAD, _MID, _TAIL = b'{"geometry":', b',"properties":', b',"type":"Feature"}'
 
 
 def default_path() -> Path:
@@ -29,25 +29,25 @@ def default_path() -> Path:
 
 
 class Boundaries:
-    """Country properties keyed by `iso3`, with each geometry kept as its JSON text.
+    """Country properties keyed by `iso3`, with each geometry kept as its JSON (UTF-8 bytes).
 
     Geometry is parsed only when asked for (`features`): a build needs just the properties and
-    the text, which keeps rebuilds fast.
+    the JSON, which keeps rebuilds fast.
     """
 
     def __init__(self, path: Path, properties: tuple[dict[str, Any], ...],
-                 geometry_text: dict[str, str], digest: str = ""):
+                 geometry_json: dict[str, bytes], digest: str = ""):
         self.path = path
         self.properties = properties
-        self.geometry_text = geometry_text
+        self.geometry_json = geometry_json
         self.digest = digest  # of the file's content: part of the keys of what is made from it
 
     @cached_property
-    def world_text(self) -> dict[str, str]:
-        """The coarse world-view geometry (zoom ≤ 3) as JSON text by iso3, from the file beside."""
+    def world_json(self) -> dict[str, bytes]:
+        """The coarse world-view geometry (zoom ≤ 3) as JSON by iso3, from the file beside."""
         path = self.path.with_name(WORLD_NAME)
         try:
-            split = _split_lines(path.read_text(encoding="utf-8"))
+            split = _split_lines(path.read_bytes())
         except OSError as exc:
             raise AtlasError(f"{path}: cannot read the world view: {exc}") from exc
         if split is None or {p["iso3"] for p in split[0]} != self.keys:
@@ -63,7 +63,7 @@ class Boundaries:
         path = self.path.with_name(WEB_NAMES[level])
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        return webgeom.encode(self.geometry_text if level == "detail" else self.world_text)
+        return webgeom.encode(self.geometry_json if level == "detail" else self.world_json)
 
     def picture_sheet(self) -> str:
         """The world view projected for the pictures: the file `atlas geodata` wrote beside the
@@ -73,7 +73,7 @@ class Boundaries:
         path = self.path.with_name(PICTURE_NAME)
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        return pictures.encode_sheet(self.world_text, self.properties)
+        return pictures.encode_sheet(self.world_json, self.properties)
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -83,24 +83,28 @@ class Boundaries:
     def features(self) -> tuple[dict[str, Any], ...]:
         return tuple(
             {"type": "Feature", "properties": p,
-             "geometry": json.loads(self.geometry_text[p["iso3"]])}
+             "geometry": json.loads(self.geometry_json[p["iso3"]])}
             for p in self.properties
         )
 
 
-def _split_lines(text: str) -> tuple[list[dict[str, Any]], dict[str, str]] | None:
-    """Read the one-feature-a-line layout `atlas geodata` writes; None for any other layout."""
-    lines = text.splitlines()
-    if len(lines) < 3 or not lines[0].startswith('{"type":"FeatureCollection"'):
+def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] | None:
+    """Read the one-feature-a-line layout `atlas geodata` writes; None for any other layout.
+
+    Works on the bytes: only the small properties are decoded, never the geometry.
+    """
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    if len(lines) < 3 or not lines[0].startswith(b'{"type":"FeatureCollection"'):
         return None
     props: list[dict[str, Any]] = []
-    geometry: dict[str, str] = {}
+    geometry: dict[str, bytes] = {}
     for line in lines[1:-1]:
-        line = line.rstrip(",")
-        head, sep, rest = line.partition(_MID)
-        if not (sep and head.startswith(_HEAD) and rest.endswith(_TAIL)):
+        head, sep, rest = line.partition(_MID)  # geometry JSON never holds this text
+        if not (sep and head.startswith(_HEAD) and rest.rstrip(b",\r").endswith(_TAIL)):
             return None
-        p = json.loads(rest[: -len(_TAIL)])
+        p = json.loads(rest.rstrip(b",\r")[: -len(_TAIL)])
         props.append(p)
         geometry[p["iso3"]] = head[len(_HEAD):]
     return props, geometry
@@ -111,12 +115,12 @@ def load(path: Path | None = None) -> Boundaries:
     path = path or default_path()
     try:
         data = path.read_bytes()
-        text = data.decode("utf-8")
-        split = _split_lines(text)
+        split = _split_lines(data)
         if split is None:
-            features = json.loads(text).get("features", [])
+            features = json.loads(data).get("features", [])
             props = [f["properties"] for f in features]
-            geometry = {f["properties"]["iso3"]: json.dumps(f["geometry"], separators=(",", ":"))
+            geometry = {f["properties"]["iso3"]:
+                        json.dumps(f["geometry"], separators=(",", ":")).encode()
                         for f in features}
         else:
             props, geometry = split

@@ -13,16 +13,18 @@ import hashlib
 import io
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from atlas import TITLE, __version__
 from atlas.errors import AtlasError, Problem, ValidationFailed
+
+if TYPE_CHECKING:
+    import subprocess
 
 MARKER = ".atlas-build"
 CACHE_DIR = ".atlas-cache"
@@ -126,6 +128,8 @@ class Cache:
         """Like get(), but a miss is made by `command` (its stdout), running in the background."""
         if (self.root / self.entry(name, key)).is_file():
             return Pending(self, name, key, None)
+        import subprocess  # only on a miss: a rebuild with the page cached never starts one
+
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return Pending(self, name, key, proc)
 
@@ -292,7 +296,8 @@ def write_atomically(out: Path, files: dict[str, bytes],
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted build
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    tmp.mkdir()  # stale ones (any pid) were removed just above
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
         made = {tmp}

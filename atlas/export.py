@@ -150,8 +150,7 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
                 table.append(rows(countries, layers, composites))
             if text:
                 return to_csv(table[0], keep).encode("utf-8")
-            geometry = {key: t.encode() for key, t in boundaries.geometry_text.items()}
-            return geojson(geometry, table[0], keep)
+            return geojson(boundaries.geometry_json, table[0], keep)
         return render
 
     def key(keep: list[str], ids: list[str]) -> str:

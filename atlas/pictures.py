@@ -44,7 +44,7 @@ def equal_earth(lon: float, lat: float) -> tuple[float, float]:
     return x, y
 
 
-def encode_sheet(world_text: dict[str, str], properties: Iterable[dict[str, Any]]) -> str:
+def encode_sheet(world_json: dict[str, bytes], properties: Iterable[dict[str, Any]]) -> str:
     """The world view projected into the picture's map box, as JSON text (the sheet).
 
     Shapes are [iso3, polygons], each polygon a list of flat rings [x0, y0, x1, y1, …] in
@@ -55,7 +55,7 @@ def encode_sheet(world_text: dict[str, str], properties: Iterable[dict[str, Any]
     drawn = sorted(p["iso3"] for p in properties if p.get("continent") != "Antarctica")
     projected: dict[str, list[list[list[tuple[float, float]]]]] = {}
     for key in drawn:
-        geometry = json.loads(world_text[key])
+        geometry = json.loads(world_json[key])
         polygons = geometry["coordinates"]
         if geometry["type"] == "Polygon":
             polygons = [polygons]

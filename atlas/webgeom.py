@@ -37,10 +37,10 @@ def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
     return out
 
 
-def encode(geometry_text: dict[str, str]) -> str:
+def encode(geometry_json: dict[str, bytes]) -> str:
     """All country shapes once, as compact JSON: {"grid": …, "shapes": [[iso3, polygons], …]}."""
-    shapes = [[key, encode_geometry(json.loads(geometry_text[key]))]
-              for key in sorted(geometry_text)]
+    shapes = [[key, encode_geometry(json.loads(geometry_json[key]))]
+              for key in sorted(geometry_json)]
     return json.dumps({"grid": WEB_GRID, "shapes": shapes}, separators=(",", ":")) + "\n"
 
 

@@ -97,12 +97,12 @@ def test_committed_web_encodings_match_the_boundaries() -> None:
     from atlas import webgeom
 
     bounds = boundaries.load()
-    assert bounds.web("detail") == webgeom.encode(bounds.geometry_text)
-    assert bounds.web("world") == webgeom.encode(bounds.world_text)
+    assert bounds.web("detail") == webgeom.encode(bounds.geometry_json)
+    assert bounds.web("world") == webgeom.encode(bounds.world_json)
 
 
 def test_committed_picture_sheet_matches_the_boundaries() -> None:
     from atlas import pictures
 
     bounds = boundaries.load()
-    assert bounds.picture_sheet() == pictures.encode_sheet(bounds.world_text, bounds.properties)
+    assert bounds.picture_sheet() == pictures.encode_sheet(bounds.world_json, bounds.properties)
