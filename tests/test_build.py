@@ -121,18 +121,6 @@ def test_edit_and_rebuild_shows_the_change(seeds: Path, tmp_path: Path) -> None:
     assert props["LAO"]["mou"] == "company_mou"
 
 
-def test_pictures_for_reports_are_written_and_reproducible(seeds: Path, tmp_path: Path) -> None:
-    build.run(seeds, tmp_path / "a", pictures=True)
-    build.run(seeds, tmp_path / "b", pictures=True, force=True)
-    for lid in ("cloud", "mou", "safe_city", "forum", "projects", "footprint"):
-        png = (tmp_path / "a" / "pictures" / f"{lid}.png").read_bytes()
-        svg = (tmp_path / "a" / "pictures" / f"{lid}.svg").read_text(encoding="utf-8")
-        assert png.startswith(b"\x89PNG") and len(png) > 20_000
-        assert "<svg" in svg and "No data" in svg and "Natural Earth" in svg
-        assert png == (tmp_path / "b" / "pictures" / f"{lid}.png").read_bytes()
-        assert svg == (tmp_path / "b" / "pictures" / f"{lid}.svg").read_text(encoding="utf-8")
-
-
 def test_source_date_epoch_sets_the_build_date(seeds: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     build.run(seeds, tmp_path / "site")
