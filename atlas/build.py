@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,17 +112,25 @@ class Cache:
         return f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
     def get(self, name: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The entry's bytes, made (and stored) on a miss."""
+        return self.file(name, key, make).read_bytes()
+
+    def file(self, name: str, key: str, make: Callable[[], bytes]) -> Path:
+        """The entry's path, made on a miss: a build links it in rather than copying it.
+
+        Entries are read-only, so a linked output file cannot be edited into a wrong entry.
+        """
         entry = self.entry(name, key)
         self.used.add(entry)
         path = self.root / entry
-        if path.is_file():
-            return path.read_bytes()
-        data = make()
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{entry}.{os.getpid()}")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        return data
+        if not path.is_file():
+            data = make()
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{entry}.{os.getpid()}")
+            tmp.write_bytes(data)
+            tmp.chmod(0o444)
+            tmp.replace(path)
+        return path
 
     def start(self, name: str, key: str, command: list[str]) -> Pending:
         """Like get(), but a miss is made by `command` (its stdout), running in the background."""
@@ -206,7 +214,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         meta["build_date"] = time.strftime(
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
 
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
     files.update(site.leaflet_assets())
     files.update(site.own_assets())
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
@@ -217,17 +225,18 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     if pictures:
         files.update(_pictures(cache, bounds, data, code))
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
-                              cached=lambda name, key, make: cache.get(
+                              cached=lambda name, key, make: cache.file(
                                   f"download-{name}", code + bounds.digest + key, make)))
     for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
 
     def last() -> dict[str, bytes]:
         """The page (rendered meanwhile in the child process) and what depends on it."""
-        files["index.html"] = page.result()
-        extra = {"index.html": files["index.html"], MARKER: marker}
+        html = page.result()
+        extra = {"index.html": html, MARKER: marker}
         if single_file:
-            extra[STANDALONE] = site.standalone_html(files)
+            inline = {k: v for k, v in files.items() if isinstance(v, bytes)}
+            extra[STANDALONE] = site.standalone_html({**inline, "index.html": html})
         return extra
 
     write_atomically(out, files, last)
@@ -235,7 +244,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     return checked
 
 
-def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, bytes]:
+def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, Path]:
     """PNG and SVG of every layer; each cached by what it shows, so an edit redraws only the
     pictures it changes."""
     from atlas import pictures
@@ -253,7 +262,7 @@ def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, bytes]:
             return pictures.svg(sheet[0], pic).encode("utf-8")
         return make
 
-    out: dict[str, bytes] = {}
+    out: dict[str, Path] = {}
     for layer in data["layers"]:
         lid = layer["id"]
         values = {key: (c["layers"].get(lid) or {}).get("value")
@@ -261,7 +270,7 @@ def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, bytes]:
         pic = pictures.picture(layer, values, data["meta"])
         key = base + pic.key()
         for fmt in ("png", "svg"):
-            out[f"pictures/{lid}.{fmt}"] = cache.get(f"picture-{lid}.{fmt}", key, made(fmt, pic))
+            out[f"pictures/{lid}.{fmt}"] = cache.file(f"picture-{lid}.{fmt}", key, made(fmt, pic))
     return out
 
 
@@ -285,10 +294,11 @@ def check_target(out: Path) -> None:
         )
 
 
-def write_atomically(out: Path, files: dict[str, bytes],
-                     last: Callable[[], dict[str, bytes]] | None = None) -> None:
+def write_atomically(out: Path, files: Mapping[str, bytes | Path],
+                     last: Callable[[], Mapping[str, bytes | Path]] | None = None) -> None:
     """Write all files into a temp dir beside `out`, then swap it into place.
 
+    A file given as a Path (a cache entry) is hard-linked, or copied where links are not possible.
     `last` gives the files that are still being made (written after the others, before the swap).
     """
     out = out.absolute()
@@ -307,7 +317,13 @@ def write_atomically(out: Path, files: dict[str, bytes],
                 if path.parent not in made:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     made.add(path.parent)
-                path.write_bytes(data)
+                if isinstance(data, Path):
+                    try:
+                        os.link(data, path)
+                    except OSError:  # another file system, or no hard links here
+                        shutil.copyfile(data, path)
+                else:
+                    path.write_bytes(data)
         os.chmod(tmp, 0o755)
         if out.exists():
             out.rename(old)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from atlas.boundaries import Boundaries
@@ -94,14 +95,15 @@ def geojson(geometry: dict[str, bytes], table: list[dict[str, Any]], keep: list[
     """A FeatureCollection of every country with the `keep` properties; one feature per line.
 
     Members are written in sorted order (geometry, id, properties, type), as json.dumps would.
-    Built as UTF-8 bytes: the geometry (most of the file) is encoded once, not once per file.
+    Assembled as UTF-8 bytes in one join: the geometry (most of the file) is copied once.
     """
-    lines = [
-        b'{"geometry":' + geometry[row["iso3"]] + b',"id":' + _dump(row["iso3"]).encode()
-        + b',"properties":' + _dump({k: row[k] for k in keep}).encode() + b',"type":"Feature"}'
-        for row in table
-    ]
-    return b'{"type":"FeatureCollection","features":[\n' + b",\n".join(lines) + b"\n]}\n"
+    parts = [b'{"type":"FeatureCollection","features":[\n']
+    for i, row in enumerate(table):
+        parts += [b",\n" if i else b"", b'{"geometry":', geometry[row["iso3"]], b',"id":',
+                  _dump(row["iso3"]).encode(), b',"properties":',
+                  _dump({k: row[k] for k in keep}).encode(), b',"type":"Feature"}']
+    parts.append(b"\n]}\n")
+    return b"".join(parts)
 
 
 def to_csv(table: list[dict[str, Any]], cols: list[str]) -> str:
@@ -124,8 +126,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-#: Gets a download from a cache: (file name, key, make) -> bytes; `make` runs on a miss.
-Getter = Callable[[str, str, Callable[[], bytes]], bytes]
+#: Gets a download from a cache: (file name, key, make) -> its bytes or the path of a stored
+#: copy; `make` runs on a miss.
+Getter = Callable[[str, str, Callable[[], bytes]], bytes | Path]
 
 
 def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
@@ -134,12 +137,12 @@ def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached) -> dict[str, bytes]:
-    """Every download, as {relative path: bytes}.
+          cached: Getter = _uncached) -> dict[str, bytes | Path]:
+    """Every download, as {relative path: bytes (or a stored copy's path, from `cached`)}.
 
-    Each file is keyed by its columns and the joined values of the layers it shows (the names
-    and geometry come from the boundaries, part of the caller's key), so with a cache an edit
-    rewrites only the files of the layers it touched.
+    Each file is keyed by its columns and the joined values of the layers it shows, country by
+    country in the boundaries' order (the names and geometry come from the boundaries, part of
+    the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
     """
     cols = columns(layers, composites)
     table: list[list[dict[str, Any]]] = []  # made on the first miss
@@ -153,15 +156,13 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
             return geojson(boundaries.geometry_json, table[0], keep)
         return render
 
-    def key(keep: list[str], ids: list[str]) -> str:
-        return _dump([keep, [[c.iso3, [c.layers.get(i) for i in ids]] for c in countries]])
-
     ids = [s.id for s in layers] + [c.id for c in composites]
-    every = key(cols, ids)
+    values = {lid: _dump([c.layers.get(lid) for c in countries]) for lid in ids}
+    every = _dump(cols) + "".join(values.values())
     out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     base = ["iso3", "name", "name_zh"]
     for lid in ids:
         own = base + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
-        out[f"data/{lid}.geojson"] = cached(f"{lid}.geojson", key(own, [lid]), make(own))
+        out[f"data/{lid}.geojson"] = cached(f"{lid}.geojson", _dump(own) + values[lid], make(own))
     return out

@@ -125,3 +125,23 @@ def test_source_date_epoch_sets_the_build_date(seeds: Path, tmp_path: Path, monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     build.run(seeds, tmp_path / "site")
     assert "on 2026-01-01" in (tmp_path / "site" / "about.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_relinks_the_downloads_it_does_not_touch(seeds: Path, tmp_path: Path) -> None:
+    """Downloads are cached by the values they show: an edit to one layer rewrites that layer's
+    files and the all-layers ones, and reuses the stored copies of the others."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    before = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
+    path = seeds / "cloud.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("BRA,"))
+    path.write_text(text.replace(row, row.replace(",market_share,", ",planned,", 1)),
+                    encoding="utf-8")
+    build.run(seeds, out)
+    after = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
+    # Brazil has one layer only, so no footprint score: footprint.geojson stays as it was.
+    assert {n for n in before if before[n] != after[n]} == {"cloud.geojson", "atlas.geojson"}
+    props = {f["properties"]["iso3"]: f["properties"]
+             for f in read_geojson(out / "data" / "cloud.geojson")["features"]}
+    assert props["BRA"]["cloud"] == "planned"
