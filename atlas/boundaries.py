@@ -63,7 +63,8 @@ class Boundaries:
         path = self.path.with_name(WEB_NAMES[level])
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        return webgeom.encode(self.geometry_json if level == "detail" else self.world_json)
+        return webgeom.encode(self.geometry_json if level == "detail" else self.world_json,
+                              webgeom.MIN_EXTENT[level])
 
     def picture_sheet(self) -> str:
         """The world view projected for the pictures: the file `atlas geodata` wrote beside the

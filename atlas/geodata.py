@@ -132,7 +132,8 @@ def write_web(out_dir: Path) -> None:
 
     bounds = boundaries.load(out_dir / OUTPUT_NAME)
     for level, name in boundaries.WEB_NAMES.items():
-        text = webgeom.encode(bounds.geometry_json if level == "detail" else bounds.world_json)
+        text = webgeom.encode(bounds.geometry_json if level == "detail" else bounds.world_json,
+                              webgeom.MIN_EXTENT[level])
         (out_dir / name).write_text(text, encoding="utf-8")
     sheet = pictures.encode_sheet(bounds.world_json, bounds.properties)
     (out_dir / boundaries.PICTURE_NAME).write_text(sheet, encoding="utf-8")

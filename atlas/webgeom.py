@@ -13,11 +13,27 @@ from typing import Any
 WEB_GRID = 100
 
 
-def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
+#: Per level, polygons smaller than this (degrees, the larger side) are left out, except each
+#: country's biggest: the world view serves zoom ≤ 3, where 0.15° is under a pixel. Leaving out
+#: these islands (half the world view's polygons) makes the first drawing faster.
+MIN_EXTENT = {"detail": 0.0, "world": 0.15}
+
+
+def _extent(ring: list[list[float]]) -> float:
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
+def encode_geometry(geometry: dict[str, Any], min_extent: float = 0.0) -> list[list[list[int]]]:
     """Polygons → rings → flat [x0, y0, dx1, dy1, …] on the WEB_GRID, closing point dropped."""
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":
         polygons = [polygons]
+    if min_extent and len(polygons) > 1:
+        extents = [_extent(polygon[0]) for polygon in polygons]
+        biggest = extents.index(max(extents))
+        polygons = [p for i, (p, e) in enumerate(zip(polygons, extents, strict=True))
+                    if i == biggest or e >= min_extent]
     out = []
     for polygon in polygons:
         rings = []
@@ -37,9 +53,9 @@ def encode_geometry(geometry: dict[str, Any]) -> list[list[list[int]]]:
     return out
 
 
-def encode(geometry_json: dict[str, bytes]) -> str:
+def encode(geometry_json: dict[str, bytes], min_extent: float = 0.0) -> str:
     """All country shapes once, as compact JSON: {"grid": …, "shapes": [[iso3, polygons], …]}."""
-    shapes = [[key, encode_geometry(json.loads(geometry_json[key]))]
+    shapes = [[key, encode_geometry(json.loads(geometry_json[key]), min_extent)]
               for key in sorted(geometry_json)]
     return json.dumps({"grid": WEB_GRID, "shapes": shapes}, separators=(",", ":")) + "\n"
 

@@ -81,11 +81,13 @@
     this.country = D.countries[h.country] ? h.country : null;
     this.renderer = L.svg({ padding: 0.5 });
     map.fitBounds([[-56, -170], [78, 180]]);
-    this.buildGeometry();
+    // The controls first: the layer control measures the page when added, which is quick
+    // before the country shapes are in it.
     this.buildHeader();
     this.buildLayerControl();
     this.buildLegend();
     this.buildPanel();
+    this.buildGeometry();
     this.setLayer(this.layer, true);
     if (this.country) this.showCountry(this.country);
     var self = this;
@@ -447,7 +449,7 @@
     if (!initial) this.geo.eachLayer(function (lyr) { lyr.setStyle(self.style(lyr.atlasId)); });
     this.renderLegend();
     if (this.country) this.renderPanel(this.country);
-    this.writeHash();
+    if (!initial || location.hash) this.writeHash();  // no state to keep on a plain first visit
   };
 
   AtlasSite.prototype.writeHash = function () {
