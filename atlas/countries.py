@@ -8,10 +8,11 @@ dependency or disputed area with its sovereign's value.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from atlas.errors import close_matches
 
 #: Natural Earth ADM0_A3 codes that differ from the ISO 3166-1 alpha-3 code of the same entity.
 ADM0_TO_ISO3: dict[str, str] = {
@@ -224,7 +225,7 @@ def _suggest(text: str) -> str:
     import pycountry
 
     index = _name_index()
-    close = difflib.get_close_matches(text, list(index), n=3, cutoff=0.75)
+    close = close_matches(text, list(index), n=3, cutoff=0.75)
     names = [f"{pycountry_name(index[c])} ({index[c]})" for c in close]
     if not names and len(text) > 3:
         try:

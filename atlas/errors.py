@@ -37,3 +37,12 @@ class ValidationFailed(AtlasError):
         lines = [str(p) for p in self.problems]
         summary = f"{len(errors)} error(s), {len(self.problems) - len(errors)} warning(s)"
         super().__init__("\n".join([*lines, summary]))
+
+
+def close_matches(word: str, options: list[str] | tuple[str, ...], n: int = 1,
+                  cutoff: float = 0.6) -> list[str]:
+    """The options closest to `word`, for a "did you mean" (difflib, imported only when needed:
+    a build with no problems never needs it)."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)

@@ -8,7 +8,6 @@ value is the class `none`) stay different: the first is absent from the result, 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from atlas import countries, quotes
 from atlas.clock import current_year
 from atlas.config import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
-from atlas.errors import Problem
+from atlas.errors import Problem, close_matches
 
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
@@ -130,7 +129,7 @@ def read_csv(
             problems.append(Problem(shown, 1, f"column {n + 1}", "empty column name"))
             ok = False
         elif name not in columns:
-            close = difflib.get_close_matches(name, columns, n=1)
+            close = close_matches(name, columns, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(columns)}"
             problems.append(Problem(shown, 1, name, "unknown column", hint))
             ok = False
@@ -176,7 +175,7 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
 
     if spec.type in ("class", "enum"):
         if text not in spec.values:
-            close = difflib.get_close_matches(text.lower(), spec.values, n=1, cutoff=0.6)
+            close = close_matches(text.lower(), spec.values, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else ""
             bad(f"unknown value {text!r} (expected one of: {', '.join(spec.values)})", hint)
             return None
@@ -185,7 +184,7 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
         items = [x.strip() for x in text.split(";") if x.strip()]
         for item in items:
             if spec.values and item not in spec.values:
-                close = difflib.get_close_matches(item, spec.values, n=1, cutoff=0.6)
+                close = close_matches(item, spec.values, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else ""
                 bad(f"unknown value {item!r} (expected ';'-separated: "
                     f"{', '.join(spec.values)})", hint)
@@ -260,7 +259,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         year = _year(row.get("year", ""), this_year, shown, line, problems)
         confidence = row.get("confidence", "")
         if confidence not in CONFIDENCE:
-            close = difflib.get_close_matches(confidence.lower(), CONFIDENCE, n=1)
+            close = close_matches(confidence.lower(), CONFIDENCE, n=1)
             problems.append(Problem(
                 shown, line, "confidence",
                 f"unknown value {confidence!r} (expected one of: {', '.join(CONFIDENCE)})",
@@ -351,7 +350,7 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
     for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4], problems):
         layer = row["layer"]
         if layer not in records:
-            close = difflib.get_close_matches(layer, list(records), n=1)
+            close = close_matches(layer, list(records), n=1)
             problems.append(Problem(shown, line, "layer", f"unknown layer {layer!r}",
                                     f"did you mean {close[0]!r}?" if close
                                     else f"expected one of: {', '.join(records)}"))
@@ -360,7 +359,7 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
         if spec.many:
             record = records[layer].get(row["country"])
             if record is None:
-                close = difflib.get_close_matches(row["country"], list(records[layer]), n=1)
+                close = close_matches(row["country"], list(records[layer]), n=1)
                 problems.append(Problem(shown, line, "country",
                                         f"no {layer} record with id {row['country']!r}",
                                         f"did you mean {close[0]!r}?" if close
@@ -380,7 +379,7 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
         sid = row["source"]
         source = sources.get(sid)
         if source is None:
-            close = difflib.get_close_matches(sid, list(sources), n=1, cutoff=0.5)
+            close = close_matches(sid, list(sources), n=1, cutoff=0.5)
             problems.append(Problem(shown, line, "source", f"unknown source id {sid!r}",
                                     f"did you mean {close[0]!r}?" if close
                                     else f"add it to {SOURCES_FILE}"))
@@ -469,7 +468,7 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
         seen.add(row["id"])
         source = sources.get(row["source"])
         if source is None:
-            close = difflib.get_close_matches(row["source"], list(sources), n=1, cutoff=0.5)
+            close = close_matches(row["source"], list(sources), n=1, cutoff=0.5)
             problems.append(Problem(shown, line, "source", f"unknown source id {row['source']!r}",
                                     f"did you mean {close[0]!r}?" if close
                                     else f"add it to {SOURCES_FILE}"))
