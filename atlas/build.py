@@ -209,7 +209,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         raise
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds),
-            "atlas_version": __version__}
+            "atlas_version": __version__, "pictures": pictures}
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))

@@ -63,7 +63,7 @@ def source_line(dataset: Dataset, sid: str) -> str:
     return link(src.url, src.title) + (f" — {e(who)}" if who else "")
 
 
-def about(dataset: Dataset, meta: dict[str, str]) -> str:
+def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     """The about / methodology page."""
     title = meta.get("title", "DSR Atlas")
     layers = []
@@ -92,6 +92,13 @@ def about(dataset: Dataset, meta: dict[str, str]) -> str:
         f'<li id="source-{e(s.id)}"><code>{e(s.id)}</code> — {source_line(dataset, s.id)}'
         f"{'. ' + e(s.note) if s.note else ''}</li>"
         for s in sorted(dataset.sources.values(), key=lambda s: s.id))
+    pictures = "" if not meta.get("pictures") else (
+        "<h2>Pictures for reports</h2><p>Each layer as a picture with its title, legend and "
+        "source line, to paste into a report: PNG (1600 pixels wide) or SVG (vector).</p><ul>"
+        + "".join(f"<li>{e(t)}: <a href=\"pictures/{e(i)}.png\">PNG</a> · "
+                  f"<a href=\"pictures/{e(i)}.svg\">SVG</a></li>"
+                  for i, t in [(s.id, s.title) for s in dataset.layers]
+                  + [(c.id, c.title) for c in dataset.composites]) + "</ul>")
     version = e(meta.get("data_version", ""))
     date = e(meta.get("data_date", ""))
     cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>, "
@@ -113,7 +120,7 @@ derived. Vendor claims are kept apart from independent reports.</p>
 is listed with its own source.</p>
 <table class="atlas-table"><thead><tr><th>figure</th><th>what</th><th>source</th><th>note</th></tr>
 </thead><tbody>{aggregates}</tbody></table>
-<h2>Bibliography</h2>
+{pictures}<h2>Bibliography</h2>
 <ol>{bibliography}</ol>
 <h2>Boundaries</h2>
 {BOUNDARY_POLICY}
@@ -121,7 +128,7 @@ is listed with its own source.</p>
     return page(f"About — {title}", body)
 
 
-def country(dataset: Dataset, c: Country, meta: dict[str, str]) -> str:
+def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
     """One country's page: every layer's value, details and numbered sources."""
     parts = []
     for spec in dataset.layers:
@@ -159,7 +166,7 @@ def country(dataset: Dataset, c: Country, meta: dict[str, str]) -> str:
     return page(f"{c.name} — {meta.get('title', 'DSR Atlas')}", body, root="../")
 
 
-def files(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, str]) -> dict[str, str]:
+def files(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict[str, str]:
     """about.html and country/<ISO3>.html for every country with any data."""
     out = {"about.html": about(dataset, meta)}
     for c in countries:

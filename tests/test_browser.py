@@ -74,3 +74,16 @@ def test_detail_geometry_loads_when_zooming_in(offline_page, built_site: Path) -
     page.evaluate("window.atlasSite.map.setView([20, 0], 2, {animate: false})")
     page.wait_for_selector("body[data-lod='world']")
     assert offline_page.blocked == [] and offline_page.errors == []
+
+
+def test_legend_links_the_active_layers_pictures(offline_page, built_site: Path) -> None:
+    page = offline_page.open(built_site / "index.html", "#layer=mou")
+    links = page.locator("#atlas-legend .atlas-pictures a")
+    assert [a.inner_text() for a in links.all()] == ["PNG", "SVG"]
+    for a in links.all():
+        href = a.get_attribute("href")
+        assert href in ("pictures/mou.png", "pictures/mou.svg")
+        assert (built_site / href).is_file()
+    page.get_by_label("Safe City / surveillance deployments").check()
+    assert links.first.get_attribute("href") == "pictures/safe_city.png"
+    assert offline_page.blocked == [] and offline_page.errors == []

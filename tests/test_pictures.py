@@ -133,3 +133,14 @@ def test_png_is_small_enough_to_paste(seeds: Path, tmp_path: Path) -> None:
         assert len(data) < 400_000
         with Image.open(io.BytesIO(data)) as image:
             assert image.mode == "P"  # a palette: the exact class colours
+
+
+def test_the_about_page_lists_the_pictures_unless_left_out(seeds: Path, tmp_path: Path) -> None:
+    build.run(seeds, tmp_path / "a")
+    about = (tmp_path / "a" / "about.html").read_text(encoding="utf-8")
+    assert "Pictures for reports" in about
+    for lid in LAYERS:
+        assert f'href="pictures/{lid}.png"' in about and f'href="pictures/{lid}.svg"' in about
+    build.run(seeds, tmp_path / "b", pictures=False)
+    assert "Pictures for reports" not in (tmp_path / "b" / "about.html").read_text(encoding="utf-8")
+    assert site_data(tmp_path / "b")["meta"]["pictures"] is False

@@ -440,6 +440,14 @@
       el("span", { className: "count", text: String(counts._no_data || 0) })
     ]));
     node.appendChild(el("ul", {}, items));
+    if (D.meta.pictures) {  // written by atlas build unless --no-pictures
+      var base = "pictures/" + encodeURIComponent(layer.id);
+      node.appendChild(el("p", { className: "atlas-pictures" }, [
+        "Picture for reports: ",
+        el("a", { href: base + ".png", download: "", text: "PNG" }), " · ",
+        el("a", { href: base + ".svg", download: "", text: "SVG" })
+      ]));
+    }
   };
 
   AtlasSite.prototype.setLayer = function (id, initial) {
