@@ -2,8 +2,9 @@
 
 A build is written into a temporary directory beside the target and swapped into place only when
 complete, so a failed or interrupted build leaves the previous site untouched. A build whose inputs
-are unchanged does nothing; parts that depend only on the boundaries or the code (the geometry,
-the page) are cached beside the target, keyed by content hash, so editing a record is fast.
+are unchanged does nothing. The page (which depends only on the code), the downloads and the
+pictures are cached beside the target, keyed by content hash (the downloads and pictures by the
+values they show), and hard-linked into the build, so editing a record redoes little.
 """
 
 from __future__ import annotations

@@ -175,7 +175,6 @@ class Sheet:
         return image
 
 
-
 @lru_cache(maxsize=4)
 def _hatch(height: int) -> Any:
     """Where the no-data hatch's diagonal lines fall, as a 1-bit image."""
@@ -192,7 +191,7 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     from PIL import Image, ImageChops, ImageDraw
 
     fixed = [WHITE, BORDER, TEXT, MUTED, NO_DATA_BASE, NO_DATA_LINE]
-    classes = sorted({c for _label_, c, _count in pic.legend if c})  # own entries: a class
+    classes = sorted({c for _label, c, _count in pic.legend if c})  # own entries: a class
     index = {color: i for i, color in enumerate(classes, len(fixed))}  # never reads as no data
     white, border, text, muted, nodata, line = range(len(fixed))
     height = pic.height
