@@ -58,13 +58,12 @@ class Boundaries:
     def web(self, level: str) -> str:
         """The browser encoding of a level ("detail" or "world"): the file `atlas geodata` wrote
         beside the boundaries (a test checks it equals a fresh encoding), else encoded afresh."""
-        from atlas import webgeom
-
         path = self.path.with_name(WEB_NAMES[level])
         if path.is_file():
             return path.read_text(encoding="utf-8")
-        return webgeom.encode(self.geometry_json if level == "detail" else self.world_json,
-                              webgeom.MIN_EXTENT[level])
+        from atlas import geodata
+
+        return geodata.web_encoding(self, level)
 
     def picture_sheet(self) -> str:
         """The world view projected for the pictures: the file `atlas geodata` wrote beside the

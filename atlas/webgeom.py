@@ -14,9 +14,9 @@ WEB_GRID = 100
 
 
 #: Per level, polygons smaller than this (degrees, the larger side) are left out, except each
-#: country's biggest: the world view serves zoom ≤ 3, where 0.15° is under a pixel. Leaving out
-#: these islands (half the world view's polygons) makes the first drawing faster.
-MIN_EXTENT = {"detail": 0.0, "world": 0.15}
+#: country's biggest: the world level serves zoom ≤ 2, where 0.3° is under a pixel. Leaving out
+#: these islands (most of the world's polygons) makes the first drawing faster.
+MIN_EXTENT = {"detail": 0.0, "world": 0.3}
 
 
 def _extent(ring: list[list[float]]) -> float:

@@ -94,11 +94,9 @@ def test_rederiving_gives_the_committed_bytes(tmp_path: Path) -> None:
 
 
 def test_committed_web_encodings_match_the_boundaries() -> None:
-    from atlas import webgeom
-
     bounds = boundaries.load()
-    assert bounds.web("detail") == webgeom.encode(bounds.geometry_json)
-    assert bounds.web("world") == webgeom.encode(bounds.world_json, webgeom.MIN_EXTENT["world"])
+    for level in boundaries.WEB_NAMES:
+        assert bounds.web(level) == gd.web_encoding(bounds, level)
 
 
 def test_committed_picture_sheet_matches_the_boundaries() -> None:

@@ -101,7 +101,7 @@
 
   /* Level of detail: the world view (coarse) draws first; from DETAIL_ZOOM on, the detailed
      shapes (data/geometry.js) are loaded once and swapped in, and swapped back when zooming out. */
-  var DETAIL_ZOOM = 4;
+  var DETAIL_ZOOM = 3;
 
   AtlasSite.prototype.buildGeometry = function () {
     var self = this;
