@@ -44,7 +44,7 @@ class Boundaries:
 
     @cached_property
     def world_json(self) -> dict[str, bytes]:
-        """The coarse world-view geometry (zoom ≤ 3) as JSON by iso3, from the file beside."""
+        """The coarse world-view geometry (0.2°) as JSON by iso3, from the file beside."""
         path = self.path.with_name(WORLD_NAME)
         try:
             split = _split_lines(path.read_bytes())
