@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 import sys
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from atlas import TITLE, __version__
 from atlas.errors import AtlasError, Problem, ValidationFailed
@@ -47,15 +48,24 @@ class Checked:
         return [p for p in self.problems if p.warning]
 
 
-def validate(seeds: Path, check_quotes: bool = True):  # -> (Dataset, Boundaries, Checked)
-    """Load everything and collect every problem; raise ValidationFailed only for a bad config."""
-    from atlas import boundaries, config, records
+def validate(seeds: Path, check_quotes: bool = True, cache: Cache | None = None,
+             code: str = ""):  # -> (Dataset, Boundaries, Checked)
+    """Load everything and collect every problem; raise ValidationFailed only for a bad config.
+
+    With a build's `cache` (and the code's digest), the outcomes of quote checks are kept between
+    builds, so a rebuild re-checks only quotes or documents that changed.
+    """
+    from atlas import boundaries, config, quotes, records
 
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
     layers, composites, meta = config.load_all(seeds)
     bounds = boundaries.load()
-    dataset, problems = records.load(seeds, layers, bounds.keys, check_quotes)
+    memo = f"memo-quote-checks-{code[:16]}"
+    docs = quotes.Documents(cache.memo(memo) if cache else None) if check_quotes else False
+    dataset, problems = records.load(seeds, layers, bounds.keys, docs)
+    if cache and docs and docs.used != docs.memo:
+        cache.keep(memo, docs.used)
     dataset.composites, dataset.meta = composites, meta
     return dataset, bounds, Checked(problems)
 
@@ -133,6 +143,22 @@ class Cache:
             tmp.replace(path)
         return path
 
+    def memo(self, name: str) -> dict[str, Any]:
+        """A small JSON record kept between builds under a fixed name (replaced, not keyed)."""
+        self.used.add(name)
+        try:
+            value = json.loads((self.root / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def keep(self, name: str, value: dict[str, Any]) -> None:
+        self.used.add(name)
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".{name}.{os.getpid()}"
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.root / name)
+
     def start(self, name: str, key: str, command: list[str]) -> Pending:
         """Like get(), but a miss is made by `command` (its stdout), running in the background."""
         if (self.root / self.entry(name, key)).is_file():
@@ -201,7 +227,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     from atlas import export, join, pages, site, webgeom
 
     try:
-        dataset, bounds, checked = validate(seeds)
+        dataset, bounds, checked = validate(seeds, cache=cache, code=code)
         failing = checked.problems if strict else checked.errors
         if failing:
             raise ValidationFailed(failing)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
@@ -75,3 +77,33 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
     hits = (i + 1 for i, line in enumerate(lines) if needle in line)
     first = next(hits, None)
     return QuoteCheck(span is None and first is not None, first)
+
+
+class Documents:
+    """The source documents as one load of the records sees them.
+
+    Each document is hashed once. With `memo` (the outcomes a previous build needed, kept by the
+    caller between builds), a quote already checked against the same document content and locator
+    is not checked again; `used` is what this load needed, the memo for the next build.
+    """
+
+    def __init__(self, memo: dict[str, list[Any]] | None = None):
+        self.memo = memo or {}
+        self.used: dict[str, list[Any]] = {}
+        self._digests: dict[Path, str | None] = {}
+
+    def check(self, doc: Path, locator: str, quote: str) -> QuoteCheck | None:
+        """Like check(), for a document file; None if the file is missing."""
+        if doc not in self._digests:
+            self._digests[doc] = (hashlib.sha256(doc.read_bytes()).hexdigest()
+                                  if doc.is_file() else None)
+        digest = self._digests[doc]
+        if digest is None:
+            return None
+        key = f"{digest}\0{locator}\0{quote}"
+        outcome = self.memo.get(key)
+        if outcome is None:
+            result = check(document_lines(doc), locator, quote)
+            outcome = [result.ok, result.found_at]
+        self.used[key] = outcome
+        return QuoteCheck(*outcome)

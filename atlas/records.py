@@ -341,8 +341,9 @@ def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
 def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                    records: dict[str, dict[str, Record]], sources: dict[str, Source],
                    known: frozenset[str], problems: list[Problem],
-                   check_quotes: bool = True) -> None:
-    """Attach citations to records; check sources exist and quotes stand in their documents."""
+                   docs: quotes.Documents | None = None) -> None:
+    """Attach citations to records; check sources exist and quotes stand in their documents
+    (`docs`; None: quotes are not checked)."""
     path = seeds / CITATIONS_FILE
     shown = str(path)
     used: set[str] = set()
@@ -390,8 +391,8 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
             continue
         used.add(sid)
         quote = row.get("quote", "")
-        _check_quote(seeds, source, row["locator"], quote, shown, line, problems,
-                     missing_docs if check_quotes else None)
+        _check_quote(seeds, source, row["locator"], quote, shown, line, problems, docs,
+                     missing_docs)
         record.citations.append(Citation(sid, row["locator"], quote))
     _report_missing_documents(seeds, sources, missing_docs, problems)
     for layer, recs in records.items():
@@ -410,37 +411,27 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
 
 
 def _check_quote(seeds: Path, source: Source, locator: str, quote: str, shown: str, line: int,
-                 problems: list[Problem], missing_docs: set[str] | None) -> None:
+                 problems: list[Problem], docs: quotes.Documents | None,
+                 missing_docs: set[str]) -> None:
     """Append a problem unless the quote stands in the source's document near the locator.
 
-    `missing_docs` collects sources whose document is absent; None skips the check.
+    `missing_docs` collects sources whose document is absent; without `docs` there is no check.
     """
     if not quote:
         problems.append(Problem(shown, line, "quote", "no quote",
                                 "add a short verbatim phrase from the source", warning=True))
         return
-    if missing_docs is None or not source.document:
+    if docs is None or not source.document:
         return
-    lines = _document_lines(seeds / source.document)
-    if lines is None:
+    result = docs.check(seeds / source.document, locator, quote)
+    if result is None:
         missing_docs.add(source.id)
         return
-    result = quotes.check(lines, locator, quote)
     if not result.ok:
         hint = (f"it stands at L{result.found_at}" if result.found_at
                 else "copy the phrase exactly as the document has it")
         problems.append(Problem(shown, line, "quote",
                                 f"not found in {source.document} at {locator}", hint))
-
-
-def _document_lines(doc: Path) -> tuple[str, ...] | None:
-    """The document's normalised lines; None if it is missing. Looked up once per load."""
-    if doc not in _LOADED:
-        _LOADED[doc] = quotes.document_lines(doc) if doc.is_file() else None
-    return _LOADED[doc]
-
-
-_LOADED: dict[Path, tuple[str, ...] | None] = {}  # emptied at the start of every load()
 
 
 def _report_missing_documents(seeds: Path, sources: dict[str, Source], missing: set[str],
@@ -452,7 +443,7 @@ def _report_missing_documents(seeds: Path, sources: dict[str, Source], missing: 
 
 
 def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Problem],
-                    check_quotes: bool = True) -> list[dict[str, str]]:
+                    docs: quotes.Documents | None = None) -> list[dict[str, str]]:
     """Figures that are not country-level (shown on the about page), each with its source."""
     path = seeds / AGGREGATES_FILE
     if not path.exists():
@@ -474,21 +465,25 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
                                     else f"add it to {SOURCES_FILE}"))
             continue
         _check_quote(seeds, source, row["locator"], row.get("quote", ""), shown, line, problems,
-                     missing if check_quotes else None)
+                     docs, missing)
         out.append(dict(row))
     _report_missing_documents(seeds, sources, missing, problems)
     return out
 
 
 def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
-         check_quotes: bool = True) -> tuple[Dataset, list[Problem]]:
-    """Read every file in `seeds/`; return the dataset and all problems (errors and warnings)."""
+         check_quotes: bool | quotes.Documents = True) -> tuple[Dataset, list[Problem]]:
+    """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
+
+    `check_quotes` may be a quotes.Documents, to reuse the outcomes of a previous build's checks.
+    """
     problems: list[Problem] = []
-    _LOADED.clear()  # documents may have changed since the last load (atlas serve)
+    docs = check_quotes if isinstance(check_quotes, quotes.Documents) else (
+        quotes.Documents() if check_quotes else None)
     records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
     sources = load_sources(seeds, problems)
-    load_citations(seeds, layers, records, sources, known, problems, check_quotes)
-    aggregates = load_aggregates(seeds, sources, problems, check_quotes)
+    load_citations(seeds, layers, records, sources, known, problems, docs)
+    aggregates = load_aggregates(seeds, sources, problems, docs)
     extra = sorted(p.name for p in seeds.glob("*.csv")
                    if p.name not in {s.file for s in layers}
                    | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE})

@@ -145,3 +145,25 @@ def test_an_edit_relinks_the_downloads_it_does_not_touch(seeds: Path, tmp_path: 
     props = {f["properties"]["iso3"]: f["properties"]
              for f in read_geojson(out / "data" / "cloud.geojson")["features"]}
     assert props["BRA"]["cloud"] == "planned"
+
+
+def test_kept_quote_checks_never_hide_a_changed_quote_or_document(seeds: Path,
+                                                                 tmp_path: Path) -> None:
+    """Rebuilds reuse earlier quote checks, keyed by document content, locator and quote: an
+    edited quote, or an edited document, is checked again."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    citations = seeds / "citations.csv"
+    good = citations.read_text(encoding="utf-8")
+    citations.write_text(good.replace("25 percent of data center ownership in Brazil",
+                                      "95 percent of data center ownership in Brazil"),
+                         encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="quote: not found in doc.txt at L336"):
+        build.run(seeds, out)
+    citations.write_text(good, encoding="utf-8")
+    build.run(seeds, out)
+    doc = seeds / "doc.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("25 percent of data center", "25 %"),
+                   encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="quote: not found in doc.txt at L336"):
+        build.run(seeds, out)
