@@ -294,7 +294,7 @@ def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, Path]:
         lid = layer["id"]
         values = {key: (c["layers"].get(lid) or {}).get("value")
                   for key, c in data["countries"].items()}
-        pic = pictures.picture(layer, values, data["meta"])
+        pic = pictures.picture(layer, values, data["coverage"][lid], data["meta"])
         key = base + pic.key()
         for fmt in ("png", "svg"):
             out[f"pictures/{lid}.{fmt}"] = cache.file(f"picture-{lid}.{fmt}", key, made(fmt, pic))

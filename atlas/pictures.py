@@ -105,20 +105,18 @@ class Picture:
                           sort_keys=True)
 
 
-def picture(layer: dict[str, Any], values: dict[str, Any], meta: dict[str, str]) -> Picture:
-    """The picture of one layer (as in the site data); `values` is each country's class value
-    (None: no data). The source line names the data's date, not its version hash, so editing
-    one layer's records leaves the other layers' pictures (and their cache entries) unchanged."""
+def picture(layer: dict[str, Any], values: dict[str, Any], counts: dict[str, int],
+            meta: dict[str, Any]) -> Picture:
+    """The picture of one layer (as in the site data): `values` is each country's class value
+    (None: no data) and `counts` the layer's legend counts (join.coverage, as the site shows them).
+    The source line names the data's date, not its version hash, so editing one layer's records
+    leaves the other layers' pictures (and their cache entries) unchanged."""
     colors = {c["value"]: c["color"] for c in layer["classes"]}
     fills = {key: None if value is None else colors[str(value)]
              for key, value in sorted(values.items())}
-    counts = {c["value"]: 0 for c in layer["classes"]}
-    for value in values.values():
-        if value is not None:
-            counts[str(value)] += 1
     legend: list[tuple[str, str | None, int]] = [
-        (c["label"], c["color"], counts[c["value"]]) for c in layer["classes"]]
-    legend.append(("No data", None, sum(1 for v in values.values() if v is None)))
+        (c["label"], c["color"], counts.get(c["value"], 0)) for c in layer["classes"]]
+    legend.append(("No data", None, counts.get("_no_data", 0)))
     source = (f"Source: {meta.get('title', 'DSR Atlas')}, data of {meta.get('data_date', '')} "
               "(every value's sources are on the atlas site). Boundaries: Natural Earth, de facto; "
               "Antarctica not shown.")
