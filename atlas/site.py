@@ -8,12 +8,11 @@ into `assets/`; no file refers to another host.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
-from atlas.errors import AtlasError
+from atlas import package_dir
 from atlas.join import Country, coverage
 from atlas.records import Dataset
 
@@ -21,17 +20,10 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layer
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
 
 
-def _package_dir(name: str) -> Path:
-    """Where an installed package's files are (found without importing it)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise AtlasError(f"package {name!r} is not installed; reinstall the atlas (pip install .)")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def leaflet_assets() -> dict[str, bytes]:
     """Leaflet's files from the installed wheel, keyed by their path under assets/."""
-    base = _package_dir("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    base = package_dir("js_lib_leaflet", "reinstall the atlas (pip install .)")
+    base = base / "static" / "js_lib_leaflet"
     return {f"assets/{name}": (base / name).read_bytes() for name in LEAFLET_FILES}
 
 
