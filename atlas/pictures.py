@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
+from atlas.webgeom import visible_polygons
+
 WIDTH = 1600
 MAP_BOX = (40, 92, 1560, 780)  # left, top, right, bottom of the map area, in pixels
 LEGEND_TOP, LEGEND_ROW, LEGEND_COLUMNS = MAP_BOX[3] + 20, 34, 2
@@ -26,7 +28,7 @@ WHITE, BORDER, TEXT, MUTED = "#FFFFFF", "#7A7A7A", "#1A1A1A", "#4A4A4A"
 NO_DATA_BASE, NO_DATA_LINE = "#F0F0F0", "#BDBDBD"  # the site's no-data hatch (atlas.css)
 FONT_FAMILY = "Helvetica, Arial, sans-serif"
 HATCH_STEP, HATCH_WIDTH = 8, 2  # pixels between the hatch's diagonal lines; their width
-MIN_EXTENT = 1.0  # pixels: smaller islands are left out (a country keeps its biggest polygon)
+MIN_EXTENT = 0.25  # degrees, about a pixel: smaller islands are left out (atlas.webgeom)
 
 EQUAL_EARTH = "EPSG:8857"  # Equal Earth (Šavrič, Patterson & Jenny 2018): equal-area, readable
 
@@ -45,10 +47,7 @@ def encode_sheet(world_json: dict[str, bytes], properties: Iterable[dict[str, An
     drawn = sorted(p["iso3"] for p in properties if p.get("continent") != "Antarctica")
     projected: dict[str, list[list[list[tuple[float, float]]]]] = {}
     for key in drawn:
-        geometry = json.loads(world_json[key])
-        polygons = geometry["coordinates"]
-        if geometry["type"] == "Polygon":
-            polygons = [polygons]
+        polygons = visible_polygons(json.loads(world_json[key]), MIN_EXTENT)
         projected[key] = [[list(zip(*project(*zip(*ring[:-1], strict=True)), strict=True))
                            for ring in polygon] for polygon in polygons]
     exteriors = [p for polygons in projected.values() for poly in polygons for p in poly[0]]
@@ -63,20 +62,11 @@ def encode_sheet(world_json: dict[str, bytes], properties: Iterable[dict[str, An
         pixels = [[[round(v, 1) + 0.0 for x, y in ring
                     for v in (dx + (x - x0) * scale, dy + (y1 - y) * scale)]
                    for ring in polygon] for polygon in polygons]
-        areas = [_area(polygon[0]) for polygon in pixels]
-        biggest = areas.index(max(areas))
-        kept = [polygon for i, polygon in enumerate(pixels)
-                if i == biggest or _extent(polygon[0]) >= MIN_EXTENT]
-        shapes.append((-sum(areas), key, kept))
+        shapes.append((-sum(_area(polygon[0]) for polygon in pixels), key, pixels))
     lines = [json.dumps([key, pixels], separators=(",", ":"))
              for _area_, key, pixels in sorted(shapes)]
     return (f'{{"width":{WIDTH},"map_box":{json.dumps(list(MAP_BOX))},'
             '"shapes":[\n' + ",\n".join(lines) + "\n]}\n")
-
-
-def _extent(flat: list[float]) -> float:
-    xs, ys = flat[0::2], flat[1::2]
-    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _area(flat: list[float]) -> float:

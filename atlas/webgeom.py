@@ -24,8 +24,9 @@ def _extent(ring: list[list[float]]) -> float:
     return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
-def encode_geometry(geometry: dict[str, Any], min_extent: float = 0.0) -> list[list[list[int]]]:
-    """Polygons → rings → flat [x0, y0, dx1, dy1, …] on the WEB_GRID, closing point dropped."""
+def visible_polygons(geometry: dict[str, Any], min_extent: float = 0.0) -> list[Any]:
+    """A (Multi)Polygon's polygons without those under `min_extent` degrees (the larger side),
+    but always with the biggest, so that no country disappears."""
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":
         polygons = [polygons]
@@ -34,8 +35,13 @@ def encode_geometry(geometry: dict[str, Any], min_extent: float = 0.0) -> list[l
         biggest = extents.index(max(extents))
         polygons = [p for i, (p, e) in enumerate(zip(polygons, extents, strict=True))
                     if i == biggest or e >= min_extent]
+    return polygons
+
+
+def encode_geometry(geometry: dict[str, Any], min_extent: float = 0.0) -> list[list[list[int]]]:
+    """Polygons → rings → flat [x0, y0, dx1, dy1, …] on the WEB_GRID, closing point dropped."""
     out = []
-    for polygon in polygons:
+    for polygon in visible_polygons(geometry, min_extent):
         rings = []
         for ring in polygon:
             flat: list[int] = []
