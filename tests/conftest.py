@@ -14,6 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def edit_record(path: Path, row_start: str, old: str, new: str) -> None:
+    """In a records file, replace `old` with `new` in the row that starts with `row_start`."""
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith(row_start))
+    assert old in row, (row, old)
+    path.write_text(text.replace(row, row.replace(old, new, 1)), encoding="utf-8")
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -11,6 +11,7 @@ import pytest
 
 from atlas import boundaries, build, config, join, records
 from atlas.errors import AtlasError, ValidationFailed
+from tests.conftest import edit_record
 
 
 def append(path: Path, text: str) -> None:
@@ -133,11 +134,7 @@ def test_an_edit_relinks_the_downloads_it_does_not_touch(seeds: Path, tmp_path: 
     out = tmp_path / "site"
     build.run(seeds, out)
     before = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
-    path = seeds / "cloud.csv"
-    text = path.read_text(encoding="utf-8")
-    row = next(line for line in text.splitlines() if line.startswith("BRA,"))
-    path.write_text(text.replace(row, row.replace(",market_share,", ",planned,", 1)),
-                    encoding="utf-8")
+    edit_record(seeds / "cloud.csv", "BRA,", ",market_share,", ",planned,")
     build.run(seeds, out)
     after = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
     # Brazil has one layer only, so no footprint score: footprint.geojson stays as it was.

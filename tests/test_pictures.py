@@ -12,6 +12,7 @@ from PIL import Image
 
 from atlas import boundaries, build, pictures
 from atlas.cli import cli
+from tests.conftest import edit_record
 
 LAYERS = ("cloud", "mou", "safe_city", "forum", "projects", "footprint")
 
@@ -79,11 +80,7 @@ def test_an_edit_redraws_only_the_pictures_it_changes(seeds: Path, tmp_path: Pat
     out = tmp_path / "site"
     build.run(seeds, out)
     before = {p.name: p.read_bytes() for p in (out / "pictures").iterdir()}
-    path = seeds / "cloud.csv"
-    text = path.read_text(encoding="utf-8")
-    row = next(line for line in text.splitlines() if line.startswith("Saudi Arabia,"))
-    path.write_text(text.replace(row, row.replace(",joint_venture,", ",region,", 1)),
-                    encoding="utf-8")
+    edit_record(seeds / "cloud.csv", "Saudi Arabia,", ",joint_venture,", ",region,")
     build.run(seeds, out)
     after = {p.name: p.read_bytes() for p in (out / "pictures").iterdir()}
     changed = {name for name in before if before[name] != after[name]}
