@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +27,14 @@ def default_path() -> Path:
     raise AtlasError(f"boundaries not found: {FILE_NAME}; run `atlas geodata` to derive them")
 
 
+def files(path: Path | None = None) -> list[Path]:
+    """The boundaries file and those `atlas geodata` derives beside it: everything a build reads
+    of the boundaries (the keys of what is made from them)."""
+    path = path or default_path()
+    names = [WORLD_NAME, *WEB_NAMES.values(), PICTURE_NAME]
+    return [path, *(path.with_name(name) for name in names)]
+
+
 class Boundaries:
     """Country properties keyed by `iso3`, with each geometry kept as its JSON (UTF-8 bytes).
 
@@ -36,11 +43,10 @@ class Boundaries:
     """
 
     def __init__(self, path: Path, properties: tuple[dict[str, Any], ...],
-                 geometry_json: dict[str, bytes], digest: str = ""):
+                 geometry_json: dict[str, bytes]):
         self.path = path
         self.properties = properties
         self.geometry_json = geometry_json
-        self.digest = digest  # of the file's content: part of the keys of what is made from it
 
     @cached_property
     def world_json(self) -> dict[str, bytes]:
@@ -91,23 +97,29 @@ class Boundaries:
 def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] | None:
     """Read the one-feature-a-line layout `atlas geodata` writes; None for any other layout.
 
-    Works on the bytes: only the small properties are decoded, never the geometry.
+    Works on the bytes: only the small properties are decoded, never the geometry, and each
+    geometry is copied out of `data` once.
     """
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    if len(lines) < 3 or not lines[0].startswith(b'{"type":"FeatureCollection"'):
+    if not data.startswith(b'{"type":"FeatureCollection"'):
         return None
     props: list[dict[str, Any]] = []
     geometry: dict[str, bytes] = {}
-    for line in lines[1:-1]:
-        head, sep, rest = line.partition(_MID)  # geometry JSON never holds this text
-        if not (sep and head.startswith(_HEAD) and rest.rstrip(b",\r").endswith(_TAIL)):
+    start = data.find(b"\n") + 1  # the first feature's line; the last line is "]}"
+    while start and not data.startswith(b"]", start):
+        end = data.find(b"\n", start)
+        if end < 0:
             return None
-        p = json.loads(rest.rstrip(b",\r")[: -len(_TAIL)])
+        stop = end
+        while stop > start and data[stop - 1] in b",\r":
+            stop -= 1
+        mid = data.find(_MID, start, stop)  # geometry JSON never holds this text
+        if mid < 0 or not data.startswith(_HEAD, start) or not data.endswith(_TAIL, mid, stop):
+            return None
+        p = json.loads(data[mid + len(_MID):stop - len(_TAIL)])
         props.append(p)
-        geometry[p["iso3"]] = head[len(_HEAD):]
-    return props, geometry
+        geometry[p["iso3"]] = data[start + len(_HEAD):mid]
+        start = end + 1
+    return (props, geometry) if props else None
 
 
 def load(path: Path | None = None) -> Boundaries:
@@ -129,4 +141,4 @@ def load(path: Path | None = None) -> Boundaries:
     keys = [p.get("iso3") for p in props]
     if not props or None in keys or len(set(keys)) != len(keys):
         raise AtlasError(f"{path}: boundaries must have features with unique iso3 keys")
-    return Boundaries(path, tuple(props), geometry, hashlib.sha256(data).hexdigest())
+    return Boundaries(path, tuple(props), geometry)

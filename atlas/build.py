@@ -9,6 +9,7 @@ values they show), and hard-linked into the build, so editing a record redoes li
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -18,11 +19,11 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from atlas import TITLE, __version__
+from atlas import TITLE, __version__, boundaries
+from atlas.digests import FileDigests
 from atlas.errors import AtlasError, Problem, ValidationFailed
 
 if TYPE_CHECKING:
@@ -30,13 +31,14 @@ if TYPE_CHECKING:
 
 MARKER = ".atlas-build"
 CACHE_DIR = ".atlas-cache"
+DIGESTS_MEMO = "memo-file-digests"
+CONFIG_MEMO = "memo-layers-toml"
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
     """The outcome of validation (and of a build): every problem found."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
     up_to_date: bool = False
 
     @property
@@ -49,37 +51,55 @@ class Checked:
 
 
 def validate(seeds: Path, check_quotes: bool = True, cache: Cache | None = None,
-             code: str = ""):  # -> (Dataset, Boundaries, Checked)
+             code: str = "", digests: FileDigests | None = None
+             ):  # -> (Dataset, Boundaries, Checked)
     """Load everything and collect every problem; raise ValidationFailed only for a bad config.
 
     With a build's `cache` (and the code's digest), the outcomes of quote checks are kept between
-    builds, so a rebuild re-checks only quotes or documents that changed.
+    builds, so a rebuild re-checks only quotes or documents that changed; with its `digests`, a
+    document is hashed only if it changed.
     """
-    from atlas import boundaries, config, quotes, records
+    from atlas import config, quotes, records
 
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    layers, composites, meta = config.load_all(seeds)
+    layers, composites, meta = config.load_all(seeds, _parsed_config(seeds, cache, digests))
     bounds = boundaries.load()
     memo = f"memo-quote-checks-{code[:16]}"
-    docs = quotes.Documents(cache.memo(memo) if cache else None) if check_quotes else False
+    docs = quotes.Documents(cache.memo(memo) if cache else None,
+                            digest=digests.of if digests else None) if check_quotes else False
     dataset, problems = records.load(seeds, layers, bounds.keys, docs)
     if cache and docs and docs.used != docs.memo:
         cache.keep(memo, docs.used)
-    dataset.composites, dataset.meta = composites, meta
+    dataset = dataset._replace(composites=composites, meta=meta)
     return dataset, bounds, Checked(problems)
+
+
+def _parsed_config(seeds: Path, cache: Cache | None, digests: FileDigests | None
+                   ) -> dict[str, Any] | None:
+    """layers.toml as parsed (config.read), kept between builds as JSON (faster to read than
+    TOML) while the file is unchanged; None without a build's cache."""
+    from atlas import config
+
+    if cache is None or digests is None:
+        return None
+    digest = digests.of(seeds / config.CONFIG_NAME)
+    memo = cache.memo(CONFIG_MEMO)
+    if digest is not None and memo.get("digest") == digest and isinstance(memo["parsed"], dict):
+        return memo["parsed"]
+    raw = config.read(seeds)
+    with contextlib.suppress(TypeError):  # a TOML date or time is not JSON: parsed every build
+        cache.keep(CONFIG_MEMO, {"digest": digest, "parsed": raw})
+    return raw
 
 
 def _seed_files(seeds: Path) -> list[Path]:
     return sorted(p for p in seeds.glob("*") if p.is_file() and p.suffix in (".csv", ".toml"))
 
 
-def data_version(seeds: Path) -> str:
+def data_version(seeds: Path, digests: FileDigests | None = None) -> str:
     """A short content hash of the records and configuration: changes when the data changes."""
-    digest = hashlib.sha256()
-    for path in _seed_files(seeds):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return (digests or FileDigests()).combined(_seed_files(seeds))[:12]
 
 
 def _documents(seeds: Path) -> list[Path]:
@@ -92,23 +112,15 @@ def _documents(seeds: Path) -> list[Path]:
     return sorted({seeds / r["document"] for r in rows if r.get("document")})
 
 
-def input_digest(seeds: Path, tiles: str | None, strict: bool, code: str) -> str:
-    """Everything a build depends on: atlas code (its digest), records, documents, boundaries,
-    options."""
-    from atlas import boundaries
+def input_digest(seeds: Path, tiles: str | None, strict: bool, code: str, geo: str,
+                 digests: FileDigests) -> str:
+    """Everything a build depends on: atlas code and boundaries (their digests), records,
+    documents, options."""
     from atlas.clock import current_year
 
-    digest = hashlib.sha256(f"{code}\0{tiles}\0{strict}\0{current_year()}".encode())
-    bounds = boundaries.default_path()
-    inputs = _seed_files(seeds) + _documents(seeds)
-    inputs += [bounds, bounds.with_name(boundaries.WORLD_NAME)]
-    inputs += [bounds.with_name(name)
-               for name in [*boundaries.WEB_NAMES.values(), boundaries.PICTURE_NAME]]
-    for path in inputs:
-        digest.update(str(path.name).encode() + b"\0")
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    head = f"{code}\0{geo}\0{tiles}\0{strict}\0{current_year()}\0"
+    return hashlib.sha256(head.encode() + digests.combined(
+        _seed_files(seeds) + _documents(seeds)).encode()).hexdigest()
 
 
 class Cache:
@@ -178,8 +190,7 @@ class Cache:
 STANDALONE = "atlas-standalone.html"
 
 
-@dataclass
-class Pending:
+class Pending(NamedTuple):
     """A cache entry being produced by a child process."""
 
     cache: Cache
@@ -215,19 +226,23 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     check_target(out)
     # The page depends only on the code: start rendering it (if not cached) before anything else.
     cache = Cache(out.parent / CACHE_DIR / out.name)
-    code = input_digest_code()
+    digests = FileDigests(cache.memo(DIGESTS_MEMO))
+    code = code_digest(digests)
     page = cache.start("index.html", code + str(tiles), _render_command(tiles))
-    digest = input_digest(seeds, tiles, strict, code) + ("-single" if single_file else "") + (
-        "" if pictures else "-no-pictures")
+    geo = digests.combined(boundaries.files())  # the boundaries and what `atlas geodata` derived
+    digest = input_digest(seeds, tiles, strict, code, geo, digests) + (
+        "-single" if single_file else "") + ("" if pictures else "-no-pictures")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
+    if digests.changed:
+        cache.keep(DIGESTS_MEMO, digests.kept)
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         page.cancel()
-        return Checked(up_to_date=True)
+        return Checked([], up_to_date=True)
 
     from atlas import export, join, pages, site, webgeom
 
     try:
-        dataset, bounds, checked = validate(seeds, cache=cache, code=code)
+        dataset, bounds, checked = validate(seeds, cache=cache, code=code, digests=digests)
         failing = checked.problems if strict else checked.errors
         if failing:
             raise ValidationFailed(failing)
@@ -235,7 +250,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         raise
     countries = join.join(bounds, dataset)
-    meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds),
+    meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds, digests),
             "atlas_version": __version__, "pictures": pictures}
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(
@@ -244,16 +259,20 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
     files.update(site.leaflet_assets())
     files.update(site.own_assets())
+
+    def geometry(level: str, variable: str) -> Callable[[], bytes]:
+        return lambda: webgeom.script(bounds.web(level), variable).encode()
+
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
-        files[f"data/{name}"] = webgeom.script(bounds.web(level), variable).encode()
+        files[f"data/{name}"] = cache.file(name, code + geo, geometry(level, variable))
     data = site.site_data(dataset, countries, meta)
     files["data/atlas-data.js"] = site.data_js(data).encode()
     if pictures:
-        files.update(_pictures(cache, bounds, data, code))
+        files.update(_pictures(cache, bounds, data, code + geo))
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=lambda name, key, make: cache.file(
-                                  f"download-{name}", code + bounds.digest + key, make)))
+                                  f"download-{name}", code + geo + key, make)))
     for name, text in pages.files(dataset, countries, meta).items():
         files[name] = text.encode("utf-8")
 
@@ -262,8 +281,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         html = page.result()
         extra = {"index.html": html, MARKER: marker}
         if single_file:
-            inline = {k: v for k, v in files.items() if isinstance(v, bytes)}
-            extra[STANDALONE] = site.standalone_html({**inline, "index.html": html})
+            extra[STANDALONE] = site.standalone_html({**files, "index.html": html})
         return extra
 
     write_atomically(out, files, last)
@@ -271,19 +289,17 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     return checked
 
 
-def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, Path]:
-    """PNG and SVG of every layer; each cached by what it shows, so an edit redraws only the
-    pictures it changes."""
+def _pictures(cache: Cache, bounds, data: dict, base: str) -> dict[str, Path]:
+    """PNG and SVG of every layer; each cached by what it shows (and `base`: the code's and the
+    boundaries' digests), so an edit redraws only the pictures it changes."""
     from atlas import pictures
 
-    sheet_text = bounds.picture_sheet()
-    base = code + hashlib.sha256(sheet_text.encode()).hexdigest()
-    sheet: list[pictures.Sheet] = []  # parsed on the first cache miss only
+    sheet: list[pictures.Sheet] = []  # read on the first cache miss only
 
     def made(fmt: str, pic: pictures.Picture) -> Callable[[], bytes]:
         def make() -> bytes:
             if not sheet:
-                sheet.append(pictures.Sheet(sheet_text))
+                sheet.append(pictures.Sheet(bounds.picture_sheet()))
             if fmt == "png":
                 return pictures.png(sheet[0], pic)
             return pictures.svg(sheet[0], pic).encode("utf-8")
@@ -301,13 +317,12 @@ def _pictures(cache: Cache, bounds, data: dict, code: str) -> dict[str, Path]:
     return out
 
 
-def input_digest_code() -> str:
+def code_digest(digests: FileDigests | None = None) -> str:
     """A hash of the atlas package's own files (what the page depends on)."""
-    digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")) + sorted((package / "assets").glob("*")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    paths = sorted(package.glob("*.py")) + sorted((package / "assets").glob("*"))
+    files = (digests or FileDigests()).combined(paths)
+    return hashlib.sha256(f"{__version__}\0{files}".encode()).hexdigest()
 
 
 def check_target(out: Path) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from atlas.errors import Problem, ValidationFailed
 
@@ -24,8 +22,7 @@ ROWS = ("one", "many")
 CONFIDENCE = ("high", "medium", "low")
 
 
-@dataclass(frozen=True)
-class ClassSpec:
+class ClassSpec(NamedTuple):
     """One class of a layer: the stored value, its legend label and its fill colour."""
 
     value: str
@@ -34,8 +31,7 @@ class ClassSpec:
     min: float | None = None  # count/composite layers: the class from this many rows (or score) up
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One layer-specific column of a records file."""
 
     name: str
@@ -48,8 +44,7 @@ class FieldSpec:
     help: str = ""
 
 
-@dataclass(frozen=True)
-class LayerSpec:
+class LayerSpec(NamedTuple):
     """A map layer: where its records live, their fields, and how the map shows them."""
 
     id: str
@@ -100,8 +95,10 @@ def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
     return max(fitting, key=lambda c: c.min or 0).value if fitting else default
 
 
-def _read(seeds: Path) -> dict[str, Any]:
+def read(seeds: Path) -> dict[str, Any]:
     """Parse `layers.toml` once; a missing or malformed file is a ValidationFailed."""
+    import tomllib  # not needed when a build has the parsed file from the previous build
+
     path = seeds / CONFIG_NAME
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -115,13 +112,14 @@ def _read(seeds: Path) -> dict[str, Any]:
 
 def load(seeds: Path) -> tuple[LayerSpec, ...]:
     """Read and check the `[[layer]]` tables; raise ValidationFailed listing every problem."""
-    return _layers(_read(seeds), str(seeds / CONFIG_NAME))
+    return _layers(read(seeds), str(seeds / CONFIG_NAME))
 
 
-def load_all(seeds: Path) -> tuple[tuple[LayerSpec, ...], tuple[CompositeSpec, ...],
-                                   dict[str, str]]:
-    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml`."""
-    raw, shown = _read(seeds), str(seeds / CONFIG_NAME)
+def load_all(seeds: Path, raw: dict[str, Any] | None = None
+             ) -> tuple[tuple[LayerSpec, ...], tuple[CompositeSpec, ...], dict[str, str]]:
+    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml` (or from
+    `raw`, the file as read() parsed it)."""
+    raw, shown = raw if raw is not None else read(seeds), str(seeds / CONFIG_NAME)
     layers = _layers(raw, shown)
     return layers, _composites(raw, shown, layers), _meta(raw, shown)
 
@@ -229,8 +227,7 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
     )
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(NamedTuple):
     """One layer in a composite: its weight and the score (0–1) of each of its class values."""
 
     layer: str
@@ -238,8 +235,7 @@ class Component:
     scores: dict[str, float]
 
 
-@dataclass(frozen=True)
-class CompositeSpec:
+class CompositeSpec(NamedTuple):
     """A layer computed from others: the weighted mean of the components a country has data for.
 
     A missing component is left out of the mean (not counted as zero); a country needs at least
@@ -274,7 +270,7 @@ class CompositeSpec:
             "id": self.id, "title": self.title, "value": "score", "scale": "ordinal",
             "rows": "composite", "description": self.description, "fields": [],
             "min_components": self.min_components,
-            "components": [c.__dict__ for c in self.components],
+            "components": [c._asdict() for c in self.components],
             "classes": [{"value": c.value, "label": c.label, "color": c.color, "min": c.min}
                         for c in self.classes],
         }

@@ -9,8 +9,8 @@ dependency or disputed area with its sovereign's value.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from atlas.errors import close_matches
 
@@ -147,8 +147,7 @@ def key_for_adm0(adm0_a3: str) -> str:
     return ADM0_TO_ISO3.get(adm0_a3, adm0_a3)
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The outcome of resolving one written country: a key, or an explanation with a hint."""
 
     key: str | None

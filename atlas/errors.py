@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class AtlasError(Exception):
     """A problem the user can fix; its message is shown as-is."""
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong (or suspicious) in the user's files, with where it is."""
 
     path: str

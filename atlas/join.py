@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from atlas.boundaries import Boundaries
 from atlas.config import LayerSpec
 from atlas.records import Dataset, Record
 
 
-@dataclass(frozen=True)
-class Country:
+class Country(NamedTuple):
     """A boundary with its records. A layer missing from `layers` has no data (not 'none')."""
 
     iso3: str
@@ -32,7 +30,7 @@ def record_json(record: Record, value_field: str) -> dict[str, Any]:
         "derivation": record.derivation,
         "note": record.note,
         "fields": {k: v for k, v in record.values.items() if k != value_field},
-        "citations": [c.__dict__ for c in record.citations],
+        "citations": [c._asdict() for c in record.citations],
     }
 
 

@@ -14,9 +14,8 @@ import html
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from atlas.webgeom import visible_polygons
 
@@ -74,8 +73,7 @@ def _area(flat: list[float]) -> float:
     return abs(sum(xs[i - 1] * ys[i] - xs[i] * ys[i - 1] for i in range(len(xs)))) / 2
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(NamedTuple):
     """What one layer's picture shows: a fill per country (None: no data) and the legend."""
 
     layer: str

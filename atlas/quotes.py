@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
@@ -56,8 +56,7 @@ def document_lines(path: Path) -> tuple[str, ...]:
     return _lines(path, path.stat().st_mtime)
 
 
-@dataclass(frozen=True)
-class QuoteCheck:
+class QuoteCheck(NamedTuple):
     """Where a quote was found: ok near its locator, elsewhere (found_at), or nowhere."""
 
     ok: bool
@@ -79,24 +78,30 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
     return QuoteCheck(span is None and first is not None, first)
 
 
+def _file_digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
 class Documents:
     """The source documents as one load of the records sees them.
 
-    Each document is hashed once. With `memo` (the outcomes a previous build needed, kept by the
-    caller between builds), a quote already checked against the same document content and locator
-    is not checked again; `used` is what this load needed, the memo for the next build.
+    Each document is hashed once (by `digest`, a function giving a file's content hash or None
+    for no file, if given). With `memo` (the outcomes a previous build needed, kept by the caller
+    between builds), a quote already checked against the same document content and locator is
+    not checked again; `used` is what this load needed, the memo for the next build.
     """
 
-    def __init__(self, memo: dict[str, list[Any]] | None = None):
+    def __init__(self, memo: dict[str, list[Any]] | None = None,
+                 digest: Callable[[Path], str | None] | None = None):
         self.memo = memo or {}
         self.used: dict[str, list[Any]] = {}
+        self._digest = digest or _file_digest
         self._digests: dict[Path, str | None] = {}
 
     def check(self, doc: Path, locator: str, quote: str) -> QuoteCheck | None:
         """Like check(), for a document file; None if the file is missing."""
         if doc not in self._digests:
-            self._digests[doc] = (hashlib.sha256(doc.read_bytes()).hexdigest()
-                                  if doc.is_file() else None)
+            self._digests[doc] = self._digest(doc)
         digest = self._digests[doc]
         if digest is None:
             return None

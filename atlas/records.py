@@ -10,9 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from atlas import countries, quotes
 from atlas.clock import current_year
@@ -33,8 +32,7 @@ _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A bibliography entry."""
 
     id: str
@@ -47,8 +45,7 @@ class Source:
     note: str
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """One piece of evidence for a record: a source, where in it, and its words."""
 
     source: str
@@ -56,8 +53,7 @@ class Citation:
     quote: str
 
 
-@dataclass
-class Record:
+class Record(NamedTuple):
     """One country's record in one layer."""
 
     key: str  # the country
@@ -69,7 +65,7 @@ class Record:
     confidence_reason: str
     derivation: str
     note: str
-    citations: list[Citation] = field(default_factory=list)
+    citations: list[Citation]  # filled in from citations.csv
     id: str = ""  # in layers with several records per country
 
     @property
@@ -78,16 +74,15 @@ class Record:
         return self.id or self.key
 
 
-@dataclass
-class Dataset:
+class Dataset(NamedTuple):
     """Everything validated: records by layer and country key, and the bibliography."""
 
     layers: tuple[LayerSpec, ...]
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
-    aggregates: list[dict[str, str]] = field(default_factory=list)
-    composites: tuple[CompositeSpec, ...] = ()
-    meta: dict[str, str] = field(default_factory=dict)  # layers.toml's [atlas] table
+    aggregates: list[dict[str, str]]
+    composites: tuple[CompositeSpec, ...]  # from layers.toml, like meta: set by the caller
+    meta: dict[str, str]  # layers.toml's [atlas] table
 
 
 def read_csv(
@@ -273,7 +268,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         out[rid if spec.many else res.key] = Record(
             key=res.key, written=row["country"], line=line, values=values, year=year,
             confidence=confidence, confidence_reason=row.get("confidence_reason", ""),
-            derivation=row.get("derivation", ""), note=row.get("note", ""), id=rid,
+            derivation=row.get("derivation", ""), note=row.get("note", ""), citations=[],
+            id=rid,
         )
     return out
 
@@ -490,5 +486,5 @@ def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
     for name in extra:
         problems.append(Problem(str(seeds / name), 0, "",
                                 "not a layer file in layers.toml; ignored", warning=True))
-    return Dataset(layers, records, sources, aggregates), problems
+    return Dataset(layers, records, sources, aggregates, (), {}), problems
 

@@ -9,6 +9,7 @@ into `assets/`; no file refers to another host.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,34 +60,43 @@ def data_js(data: dict) -> str:
     return "window.ATLAS_DATA=" + body.replace("<", "\\u003c") + ";\n"
 
 
-def standalone_html(files: dict[str, bytes]) -> bytes:
+def standalone_html(site: Mapping[str, bytes | Path]) -> bytes:
     """index.html with every script, stylesheet and image inlined: one file that works offline
-    when emailed (the downloads are not included; they are links to the full site)."""
+    when emailed (the downloads are not included; they are links to the full site). `site` is
+    the site's files, each as its bytes or the path of a copy."""
     import base64
     import re
 
-    html = files["index.html"].decode("utf-8")
+    def text(name: str) -> str:
+        return read(name).decode("utf-8")
+
+    def read(name: str) -> bytes:
+        data = site[name]
+        return data if isinstance(data, bytes) else data.read_bytes()
+
+    html = text("index.html")
 
     def script(m: re.Match[str]) -> str:
-        code = files[m.group(1)].decode("utf-8")
+        code = text(m.group(1))
         code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
         return f"<script>{code}</script>"
 
     def style(m: re.Match[str]) -> str:
-        css = files[m.group(1)].decode("utf-8")
+        css = text(m.group(1))
         base = m.group(1).rsplit("/", 1)[0] + "/"
 
         def image(u: re.Match[str]) -> str:
-            data = files.get(base + u.group(1))
-            if data is None:
+            if base + u.group(1) not in site:
                 return u.group(0)
+            data = read(base + u.group(1))
             return "url(data:image/png;base64," + base64.b64encode(data).decode() + ")"
 
         css = re.sub(r"url\((images/[\w.-]+\.png)\)", image, css)
         return f"<style>{css}</style>"
 
     html = re.sub(r'<script src="([^"]+)"></script>', script, html)
-    detail = files["data/geometry.js"].decode("utf-8")  # loaded on zoom by the site; inline here
+    detail = text("data/geometry.js")  # loaded on zoom by the site; inline here
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)
     html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
     return html.encode("utf-8")
+
