@@ -134,10 +134,6 @@ class Cache:
     def entry(name: str, key: str) -> str:
         return f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
-    def get(self, name: str, key: str, make: Callable[[], bytes]) -> bytes:
-        """The entry's bytes, made (and stored) on a miss."""
-        return self.file(name, key, make).read_bytes()
-
     def file(self, name: str, key: str, make: Callable[[], bytes]) -> Path:
         """The entry's path, made on a miss: a build links it in rather than copying it.
 
@@ -198,7 +194,8 @@ class Pending(NamedTuple):
     key: str
     proc: subprocess.Popen[bytes] | None
 
-    def result(self) -> bytes:
+    def result(self) -> Path:
+        """The cache entry, made by the child process on a miss."""
         def wait() -> bytes:
             assert self.proc is not None
             stdout, stderr = self.proc.communicate()
@@ -207,7 +204,7 @@ class Pending(NamedTuple):
                 raise AtlasError(f"rendering {self.name} failed:\n{message}")
             return stdout
 
-        return self.cache.get(self.name, self.key, wait)
+        return self.cache.file(self.name, self.key, wait)
 
     def cancel(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -257,8 +254,8 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
 
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
-    files.update(site.leaflet_assets())
-    files.update(site.own_assets())
+    for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
+        files[name] = cache.file(name.replace("/", "-"), digests.of(path) or "", path.read_bytes)
 
     def geometry(level: str, variable: str) -> Callable[[], bytes]:
         return lambda: webgeom.script(bounds.web(level), variable).encode()
@@ -274,12 +271,16 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
                               cached=lambda name, key, make: cache.file(
                                   f"download-{name}", code + geo + key, make)))
     for name, text in pages.files(dataset, countries, meta).items():
-        files[name] = text.encode("utf-8")
+        data = text.encode("utf-8")
+        # A country page shows only its country's data (no build-wide version), so most are
+        # unchanged by an edit: cached by content, they are linked rather than written anew.
+        files[name] = cache.file(name.replace("/", "-"), text, lambda d=data: d) if (
+            name.startswith("country/")) else data
 
-    def last() -> dict[str, bytes]:
+    def last() -> dict[str, bytes | Path]:
         """The page (rendered meanwhile in the child process) and what depends on it."""
         html = page.result()
-        extra = {"index.html": html, MARKER: marker}
+        extra: dict[str, bytes | Path] = {"index.html": html, MARKER: marker}
         if single_file:
             extra[STANDALONE] = site.standalone_html({**files, "index.html": html})
         return extra

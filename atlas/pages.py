@@ -6,6 +6,7 @@ rel="noopener noreferrer". The pages carry the same Content-Security-Policy as t
 
 from __future__ import annotations
 
+import hashlib
 import html
 from typing import Any
 
@@ -159,11 +160,20 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
         parts.append(f"<h2>{e(comp.title)}</h2>" + (
             f"<p><strong>Score {rec['score']:.2f}</strong>; missing (not counted): "
             f"{e(', '.join(rec['missing']) or 'none')}</p>" if rec else "<p><em>No score.</em></p>"))
+    title = f"{c.name} — {meta.get('title', 'DSR Atlas')}"
+    content = "".join(parts)
+    # The page's own version (a hash of what it shows), not the whole dataset's: it changes only
+    # when this page does, so a citation of it stays exact across edits to other countries.
+    shown = f"{title}\0{c.name_zh}\0{c.iso3}\0{content}"
+    version = hashlib.sha256(shown.encode()).hexdigest()[:12]
+    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>, "
+            f"page version {version} (data dated {e(meta.get('data_date', ''))}).")
     body = (f'<p><a href="../index.html#country={e(c.iso3)}">← This country on the map</a> · '
             f'<a href="../about.html">About</a></p><h1>{e(c.name)}</h1>'
-            f"<p>{e(c.name_zh)} · {e(c.iso3)} · data version {e(meta.get('data_version', ''))}</p>"
-            + "".join(parts))
-    return page(f"{c.name} — {meta.get('title', 'DSR Atlas')}", body, root="../")
+            f'<p>{e(c.name_zh)} · {e(c.iso3)} · page version <code id="page-version">{version}'
+            f'</code></p>{content}<p><strong>Cite this page:</strong> <span id="cite">{cite}'
+            "</span></p>")
+    return page(title, body, root="../")
 
 
 def files(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict[str, str]:

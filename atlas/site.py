@@ -21,17 +21,17 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layer
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
 
 
-def leaflet_assets() -> dict[str, bytes]:
-    """Leaflet's files from the installed wheel, keyed by their path under assets/."""
+def leaflet_assets() -> dict[str, Path]:
+    """Leaflet's files in the installed wheel, keyed by their path under assets/."""
     base = package_dir("js_lib_leaflet", "reinstall the atlas (pip install .)")
     base = base / "static" / "js_lib_leaflet"
-    return {f"assets/{name}": (base / name).read_bytes() for name in LEAFLET_FILES}
+    return {f"assets/{name}": base / name for name in LEAFLET_FILES}
 
 
-def own_assets() -> dict[str, bytes]:
-    """The atlas's own script and stylesheet."""
+def own_assets() -> dict[str, Path]:
+    """The atlas's own script and stylesheet, keyed by their path under assets/."""
     base = Path(__file__).parent / "assets"
-    return {f"assets/{name}": (base / name).read_bytes() for name in ("atlas.js", "atlas.css")}
+    return {f"assets/{name}": base / name for name in ("atlas.js", "atlas.css")}
 
 
 def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict:

@@ -24,9 +24,9 @@ def main(seeds: Path, out: Path) -> None:
     assert not checked.errors, checked.errors
     countries = {c.iso3: c for c in join.join(bounds, dataset)}
     out.mkdir(parents=True, exist_ok=True)
-    for name, data in site.leaflet_assets().items():
+    for name, path in site.leaflet_assets().items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
+        (out / name).write_bytes(path.read_bytes())
 
     class LocalMap(folium.Map):
         default_js = [("leaflet", "assets/leaflet.js")]

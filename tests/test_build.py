@@ -164,3 +164,22 @@ def test_kept_quote_checks_never_hide_a_changed_quote_or_document(seeds: Path,
                    encoding="utf-8")
     with pytest.raises(ValidationFailed, match="quote: not found in doc.txt at L336"):
         build.run(seeds, out)
+
+
+def test_country_pages_change_only_with_their_country(seeds: Path, tmp_path: Path) -> None:
+    """Each country page carries its own version and a citation line: an edit to Brazil changes
+    Brazil's page (and its version), and leaves every other country's page as it was."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    before = {p.name: p.read_text(encoding="utf-8") for p in (out / "country").glob("*.html")}
+    edit_record(seeds / "cloud.csv", "BRA,", ",market_share,", ",planned,")
+    build.run(seeds, out)
+    after = {p.name: p.read_text(encoding="utf-8") for p in (out / "country").glob("*.html")}
+    assert {n for n in before if before[n] != after[n]} == {"BRA.html"}
+
+    def version(page: str) -> str:
+        return page.split('<code id="page-version">', 1)[1].split("</code>", 1)[0]
+
+    assert version(before["BRA.html"]) != version(after["BRA.html"])
+    assert f"page version {version(after['BRA.html'])}" in after["BRA.html"]  # in "cite this page"
+    assert "Chinese cloud" in after["BRA.html"] and "Cite this page" in after["BRA.html"]
