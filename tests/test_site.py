@@ -51,6 +51,14 @@ def test_search_by_english_chinese_name_or_iso(offline_page, real_site: Path, qu
     assert f"country={iso3}" in page.evaluate("location.hash")
 
 
+def test_search_says_chinese_names_work(offline_page, real_site: Path) -> None:
+    """The placeholder names 中文 (set just after the first paint, so the map does not wait for
+    a CJK font)."""
+    page = offline_page.open(real_site / "index.html")
+    page.wait_for_function(
+        "document.getElementById('atlas-search').placeholder.includes('中文')", timeout=5000)
+
+
 def test_search_keyboard_moves_through_results(offline_page, real_site: Path) -> None:
     page = offline_page.open(real_site / "index.html")
     page.fill("#atlas-search", "guinea")

@@ -185,9 +185,14 @@
       var c = D.countries[k];
       return { iso3: k, name: c.name, zh: c.name_zh || "", hay: (c.name + " " + (c.name_zh || "") + " " + k).toLowerCase() };
     });
-    var input = el("input", { type: "search", id: "atlas-search", placeholder: "Find a country (name, 中文, ISO)",
+    var input = el("input", { type: "search", id: "atlas-search", placeholder: "Find a country (name, ISO)",
       role: "combobox", "aria-expanded": "false", "aria-controls": "atlas-search-list", "aria-autocomplete": "list",
       "aria-label": "Find a country by English name, Chinese name or ISO code", autocomplete: "off" });
+    // The hint that Chinese names work too is shown just after the first paint: finding a font for
+    // 中文 is the slowest part of the page's first layout (tens of ms), and the map need not wait.
+    requestAnimationFrame(function () {
+      setTimeout(function () { input.placeholder = "Find a country (name, 中文, ISO)"; }, 0);
+    });
     var list = el("ul", { id: "atlas-search-list", role: "listbox", hidden: "" });
     var hits = [], active = -1;
     function render() {
