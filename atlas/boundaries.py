@@ -72,14 +72,8 @@ class Boundaries:
         return geodata.web_encoding(self, level)
 
     def picture_sheet(self) -> str:
-        """The world view projected for the pictures: the file `atlas geodata` wrote beside the
-        boundaries (a test checks it equals a fresh projection), else projected afresh."""
-        from atlas import pictures
-
-        path = self.path.with_name(PICTURE_NAME)
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-        return pictures.encode_sheet(self.world_json, self.properties)
+        """The world view projected for the pictures (see picture_sheet())."""
+        return picture_sheet(self.path, self)
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -92,6 +86,19 @@ class Boundaries:
              "geometry": json.loads(self.geometry_json[p["iso3"]])}
             for p in self.properties
         )
+
+
+def picture_sheet(path: Path | None = None, bounds: Boundaries | None = None) -> str:
+    """The world view projected for the pictures: the file `atlas geodata` wrote beside the
+    boundaries (a test checks it equals a fresh projection), else projected afresh."""
+    from atlas import pictures
+
+    path = path or default_path()
+    sheet = path.with_name(PICTURE_NAME)
+    if sheet.is_file():
+        return sheet.read_text(encoding="utf-8")
+    bounds = bounds or load(path)
+    return pictures.encode_sheet(bounds.world_json, bounds.properties)
 
 
 def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] | None:

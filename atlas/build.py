@@ -29,10 +29,13 @@ from atlas.errors import AtlasError, Problem, ValidationFailed
 if TYPE_CHECKING:
     import subprocess
 
+    from atlas.painter import Painter
+
 MARKER = ".atlas-build"
 CACHE_DIR = ".atlas-cache"
 DIGESTS_MEMO = "memo-file-digests"
 CONFIG_MEMO = "memo-layers-toml"
+RASTER = "picture-raster"  # atlas.pictures.Sheet.raster's bytes
 
 
 class Checked(NamedTuple):
@@ -151,6 +154,14 @@ class Cache:
             tmp.replace(path)
         return path
 
+    def stored(self, name: str, key: str) -> Path | None:
+        """The entry's path if it is stored (and then used by this build), else None."""
+        entry = self.entry(name, key)
+        if not (self.root / entry).is_file():
+            return None
+        self.used.add(entry)
+        return self.root / entry
+
     def memo(self, name: str) -> dict[str, Any]:
         """A small JSON record kept between builds under a fixed name (replaced, not keyed)."""
         self.used.add(name)
@@ -236,16 +247,42 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         page.cancel()
         return Checked([], up_to_date=True)
 
-    from atlas import export, join, pages, site, webgeom
-
+    # Pictures a rebuild changes are drawn by a painter that starts now (atlas.painter).
+    painter = _painter(cache, code + geo, pictures, busy=page.proc is not None)
     try:
-        dataset, bounds, checked = validate(seeds, cache=cache, code=code, digests=digests)
-        failing = checked.problems if strict else checked.errors
-        if failing:
-            raise ValidationFailed(failing)
+        checked = _build(seeds, out, cache, digests, code, geo, marker, page, painter,
+                         strict=strict, single_file=single_file, pictures=pictures)
     except BaseException:
         page.cancel()
+        painter.cancel()
         raise
+    cache.prune()
+    return checked
+
+
+def _painter(cache: Cache, key: str, pictures: bool, busy: bool) -> Painter:
+    """The painter of this build's pictures, given the sheet's raster as kept in the cache."""
+    from atlas import painter
+    from atlas import pictures as pics
+
+    raster = cache.stored(RASTER, key)
+
+    def sheet() -> pics.Sheet:
+        return pics.Sheet(boundaries.picture_sheet(), raster.read_bytes() if raster else None)
+
+    return painter.start(sheet, busy=busy) if pictures else painter.Painter(sheet)
+
+
+def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str, geo: str,
+           marker: bytes, page: Pending, painter: Painter, *, strict: bool, single_file: bool,
+           pictures: bool) -> Checked:
+    """The build proper, once it is known to be needed (see run())."""
+    from atlas import export, join, pages, site, webgeom
+
+    dataset, bounds, checked = validate(seeds, cache=cache, code=code, digests=digests)
+    failing = checked.problems if strict else checked.errors
+    if failing:
+        raise ValidationFailed(failing)
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds, digests),
             "atlas_version": __version__, "pictures": pictures}
@@ -254,6 +291,9 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
 
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
+    data = site.site_data(dataset, countries, meta)
+    files["data/atlas-data.js"] = site.data_js(data).encode()
+    drawn = _pictures(cache, data, code + geo, painter) if pictures else dict
     for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
         files[name] = cache.file(name.replace("/", "-"), digests.of(path) or "", path.read_bytes)
 
@@ -263,19 +303,16 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
         files[f"data/{name}"] = cache.file(name, code + geo, geometry(level, variable))
-    data = site.site_data(dataset, countries, meta)
-    files["data/atlas-data.js"] = site.data_js(data).encode()
-    if pictures:
-        files.update(_pictures(cache, bounds, data, code + geo))
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=lambda name, key, make: cache.file(
                                   f"download-{name}", code + geo + key, make)))
     for name, text in pages.files(dataset, countries, meta).items():
-        data = text.encode("utf-8")
+        encoded = text.encode("utf-8")
         # A country page shows only its country's data (no build-wide version), so most are
         # unchanged by an edit: cached by content, they are linked rather than written anew.
-        files[name] = cache.file(name.replace("/", "-"), text, lambda d=data: d) if (
-            name.startswith("country/")) else data
+        files[name] = cache.file(name.replace("/", "-"), text, lambda e=encoded: e) if (
+            name.startswith("country/")) else encoded
+    files.update(drawn())
 
     def last() -> dict[str, bytes | Path]:
         """The page (rendered meanwhile in the child process) and what depends on it."""
@@ -286,27 +323,19 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         return extra
 
     write_atomically(out, files, last)
-    cache.prune()
     return checked
 
 
-def _pictures(cache: Cache, bounds, data: dict, base: str) -> dict[str, Path]:
+def _pictures(cache: Cache, data: dict, base: str,
+              painter: Painter) -> Callable[[], dict[str, Path]]:
     """PNG and SVG of every layer; each cached by what it shows (and `base`: the code's and the
-    boundaries' digests), so an edit redraws only the pictures it changes."""
+    boundaries' digests), so an edit redraws only the pictures it changes. The painter is asked
+    for those at once; the function returned gives them all (call it as late as possible)."""
     from atlas import pictures
 
-    sheet: list[pictures.Sheet] = []  # read on the first cache miss only
-
-    def made(fmt: str, pic: pictures.Picture) -> Callable[[], bytes]:
-        def make() -> bytes:
-            if not sheet:
-                sheet.append(pictures.Sheet(bounds.picture_sheet()))
-            if fmt == "png":
-                return pictures.png(sheet[0], pic)
-            return pictures.svg(sheet[0], pic).encode("utf-8")
-        return make
-
     out: dict[str, Path] = {}
+    todo: list[tuple[str, str, str]] = []  # file, cache entry, key: one for each painter job
+    jobs: list[tuple[str, pictures.Picture]] = []
     for layer in data["layers"]:
         lid = layer["id"]
         values = {key: (c["layers"].get(lid) or {}).get("value")
@@ -314,8 +343,24 @@ def _pictures(cache: Cache, bounds, data: dict, base: str) -> dict[str, Path]:
         pic = pictures.picture(layer, values, data["coverage"][lid], data["meta"])
         key = base + pic.key()
         for fmt in ("png", "svg"):
-            out[f"pictures/{lid}.{fmt}"] = cache.file(f"picture-{lid}.{fmt}", key, made(fmt, pic))
-    return out
+            name, entry = f"pictures/{lid}.{fmt}", f"picture-{lid}.{fmt}"
+            stored = cache.stored(entry, key)
+            if stored:
+                out[name] = stored
+            else:
+                todo.append((name, entry, key))
+                jobs.append((fmt, pic))
+    painter.ask(jobs)
+
+    def collect() -> dict[str, Path]:
+        for (name, entry, key), made in zip(todo, painter.results(), strict=True):
+            out[name] = cache.file(entry, key, lambda made=made: made)
+        if painter.sheet is not None:  # drawn in-process: keep the raster for the next builds
+            raster = painter.sheet.raster
+            cache.file(RASTER, base, raster.tobytes)
+        return out
+
+    return collect
 
 
 def code_digest(digests: FileDigests | None = None) -> str:

@@ -62,10 +62,17 @@ def encode_sheet(world_json: dict[str, bytes], properties: Iterable[dict[str, An
                     for v in (dx + (x - x0) * scale, dy + (y1 - y) * scale)]
                    for ring in polygon] for polygon in polygons]
         shapes.append((-sum(_area(polygon[0]) for polygon in pixels), key, pixels))
-    lines = [json.dumps([key, pixels], separators=(",", ":"))
-             for _area_, key, pixels in sorted(shapes)]
+    ordered = sorted(shapes)
+    lines = [json.dumps([key, pixels], separators=(",", ":")) for _area_, key, pixels in ordered]
+    paths = [json.dumps([key, _svg_path(pixels)]) for _area_, key, pixels in ordered]
     return (f'{{"width":{WIDTH},"map_box":{json.dumps(list(MAP_BOX))},'
-            '"shapes":[\n' + ",\n".join(lines) + "\n]}\n")
+            '"shapes":[\n' + ",\n".join(lines) + "\n],\n"
+            '"paths":[\n' + ",\n".join(paths) + "\n]}\n")
+
+
+def _svg_path(polygons: list[list[list[float]]]) -> str:
+    """A country's SVG path data: all rings (the even-odd rule leaves the holes open)."""
+    return "".join("M" + " ".join(map(str, ring)) + "Z" for polygon in polygons for ring in polygon)
 
 
 def _area(flat: list[float]) -> float:
@@ -131,21 +138,51 @@ def _font(size: int) -> Any:
     return ImageFont.load_default(size=size)
 
 
+def get_ready(sheet: Sheet) -> None:
+    """Do what every picture shares before any is asked for (atlas.painter does this while the
+    build validates the records): import Pillow, draw the index raster, load the fonts, draw the
+    hatch."""
+    from PIL import PngImagePlugin  # noqa: F401  (what saving a PNG needs)
+
+    for size in (38, 20, 16):
+        _font(size)
+    _hatch(HATCH_HEIGHT)
+    assert sheet.raster is not None
+
+
 class Sheet:
     """The projected shapes (from the sheet's JSON text) and what every picture of them shares."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, raster: bytes | None = None):
+        """`raster`: the bytes of `raster` as drawn before (a build keeps them), if any."""
+        self._raster = raster
         data = json.loads(text)
         if (data["width"], tuple(data["map_box"])) != (WIDTH, MAP_BOX):
             raise ValueError("made for another picture layout; run `atlas geodata`")
         self.shapes: list[tuple[str, list[list[list[float]]]]] = data["shapes"]
+        #: Each country's SVG path data, written beside the shapes by `atlas geodata`.
+        self.paths: dict[str, str] = dict(data["paths"])
 
     @cached_property
-    def paths(self) -> dict[str, str]:
-        """Each country's SVG path data (all rings; the even-odd rule leaves the holes open)."""
-        return {key: "".join("M" + " ".join(map(str, ring)) + "Z"
-                             for polygon in polygons for ring in polygon)
-                for key, polygons in self.shapes}
+    def raster(self) -> Any:
+        """The map as an index image: each pixel's shape (2 + its place in `shapes`), 0 for the
+        background and 1 for a border, so that the map of a picture is one table lookup
+        (Image.point). Mode "L" while the indices fit in a byte (they do for Natural Earth)."""
+        from PIL import Image, ImageDraw
+
+        mode, depth = ("L", 1) if len(self.shapes) + 2 <= 256 else ("I", 4)  # bytes a pixel
+        size = (WIDTH, MAP_BOX[3] + 1)
+        if self._raster is not None and len(self._raster) == size[0] * size[1] * depth:
+            return Image.frombytes(mode, size, self._raster)
+        image = Image.new(mode, size, 0)
+        draw = ImageDraw.Draw(image)
+        for i, (_key, polygons) in enumerate(self.shapes, 2):
+            for polygon in polygons:
+                draw.polygon(polygon[0], fill=i)
+                for hole in polygon[1:]:
+                    draw.polygon(hole, fill=0)
+        image.paste(1, mask=self.borders)
+        return image
 
     @cached_property
     def borders(self) -> Any:
@@ -161,9 +198,18 @@ class Sheet:
         return image
 
 
-@lru_cache(maxsize=4)
 def _hatch(height: int) -> Any:
     """Where the no-data hatch's diagonal lines fall, as a 1-bit image."""
+    tall = _hatch_up_to(max(height, HATCH_HEIGHT))
+    return tall if tall.height == height else tall.crop((0, 0, WIDTH, height))
+
+
+#: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
+HATCH_HEIGHT = LEGEND_TOP + 6 * LEGEND_ROW + FOOT
+
+
+@lru_cache(maxsize=2)
+def _hatch_up_to(height: int) -> Any:
     from PIL import Image
 
     row = bytes(255 if x % HATCH_STEP < HATCH_WIDTH else 0 for x in range(WIDTH + height))
@@ -174,35 +220,32 @@ def _hatch(height: int) -> Any:
 
 def png(sheet: Sheet, pic: Picture) -> bytes:
     """The picture as a palette PNG, WIDTH pixels wide."""
-    from PIL import Image, ImageChops, ImageDraw
+    from PIL import ImageChops, ImageDraw
 
     fixed = [WHITE, BORDER, TEXT, MUTED, NO_DATA_BASE, NO_DATA_LINE]
     classes = sorted({c for _label, c, _count in pic.legend if c})  # own entries: a class
     index = {color: i for i, color in enumerate(classes, len(fixed))}  # never reads as no data
     white, border, text, muted, nodata, line = range(len(fixed))
     height = pic.height
-    image = Image.new("P", (WIDTH, height), white)
+    # The map: each shape's palette index looked up; below it (legend and source) white.
+    lut = [white, border] + [nodata if pic.fills.get(key) is None else index[pic.fills[key]]
+                             for key, _polygons in sheet.shapes]
+    lut += [white] * ((256 if sheet.raster.mode == "L" else 65536) - len(lut))
+    image = sheet.raster.point(lut, "L").crop((0, 0, WIDTH, height))  # crop pads with 0: white
     image.putpalette([int(c[i:i + 2], 16) for c in fixed + classes for i in (1, 3, 5)])
     draw = ImageDraw.Draw(image)
-    for key, polygons in sheet.shapes:
-        fill = pic.fills.get(key)
-        color = nodata if fill is None else index[fill]
-        for polygon in polygons:
-            draw.polygon(polygon[0], fill=color)
-            for hole in polygon[1:]:
-                draw.polygon(hole, fill=white)
     for x, y, (_label, color, _count) in _legend_cells(pic.legend):
         draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
                        outline=border)
     is_nodata = image.point([255 if i == nodata else 0 for i in range(256)], "1")
     image.paste(line, mask=ImageChops.logical_and(is_nodata, _hatch(height)))
-    image.paste(border, (0, 0, *sheet.borders.size), mask=sheet.borders)
     draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
     for x, y, (label, _color, count) in _legend_cells(pic.legend):
         draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))
     draw.text((MAP_BOX[0], height - 36), pic.source, fill=muted, font=_font(16))
     buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=1)
+    buf.name = "picture.png"  # saving by file name loads the PNG plugin only (format= loads five)
+    image.save(buf, compress_level=1)
     return buf.getvalue()
 
 

@@ -12,7 +12,7 @@ def test_benchmark_runs_on_a_small_input(tmp_path: Path) -> None:
     result = bench.run(FIXTURE_SEEDS, repeat=1, browser=CHROMIUM.exists(), work=tmp_path)
     for side in ("baseline", "atlas"):
         assert {"page_bytes", "page_bytes_gzip", "cold_build_s", "noop_rebuild_s",
-                "edit_rebuild_s"} <= set(result[side])
+                "edit_rebuild_s", "edit_class_rebuild_s"} <= set(result[side])
     assert result["atlas"]["page_bytes"] < result["baseline"]["page_bytes"]
     assert ("drawn_s" in result["atlas"]) == CHROMIUM.exists()
     assert result["single_file_bytes"] > 0

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from atlas import boundaries, build, pictures
+from atlas import boundaries, build, painter, pictures
 from atlas.cli import cli
+from atlas.errors import AtlasError
 from tests.conftest import edit_record
 
 LAYERS = ("cloud", "mou", "safe_city", "forum", "projects", "footprint")
@@ -141,3 +145,63 @@ def test_the_about_page_lists_the_pictures_unless_left_out(seeds: Path, tmp_path
     build.run(seeds, tmp_path / "b", pictures=False)
     assert "Pictures for reports" not in (tmp_path / "b" / "about.html").read_text(encoding="utf-8")
     assert site_data(tmp_path / "b")["meta"]["pictures"] is False
+
+
+def a_picture(seeds: Path, tmp_path: Path) -> pictures.Picture:
+    site = tmp_path / "for-a-picture"
+    build.run(seeds, site, pictures=False)
+    data = site_data(site)
+    layer = next(lay for lay in data["layers"] if lay["id"] == "cloud")
+    values = {k: (c["layers"].get("cloud") or {}).get("value")
+              for k, c in data["countries"].items()}
+    return pictures.picture(layer, values, data["coverage"]["cloud"], data["meta"])
+
+
+def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
+    """A rebuild draws changed pictures in a forked child (atlas.painter): same bytes."""
+    pic = a_picture(seeds, tmp_path)
+    jobs = [("png", pic), ("svg", pic)]
+
+    def sheet() -> pictures.Sheet:
+        return pictures.Sheet(boundaries.picture_sheet())
+
+    forked, inline = painter.ForkedPainter(sheet), painter.Painter(sheet)
+    forked.ask(jobs)
+    inline.ask(jobs)
+    drawn = forked.results()
+    assert drawn == inline.results()
+    assert drawn[0].startswith(b"\x89PNG") and b"<svg" in drawn[1]
+    with pytest.raises(ChildProcessError):  # the child is gone, not a zombie
+        os.waitpid(forked.pid, 0)
+
+
+def test_a_painter_that_fails_is_an_error_and_a_cancelled_one_is_gone(seeds: Path,
+                                                                     tmp_path: Path) -> None:
+    pic = a_picture(seeds, tmp_path)
+
+    def no_sheet() -> pictures.Sheet:
+        raise OSError("the sheet is unreadable")
+
+    broken = painter.ForkedPainter(no_sheet)
+    broken.ask([("png", pic)])
+    with pytest.raises(AtlasError, match="drawing the pictures failed"):
+        broken.results()
+    idle = painter.ForkedPainter(lambda: pictures.Sheet(boundaries.picture_sheet()))
+    idle.cancel()  # a build that fails before it asks for anything
+    with pytest.raises(ChildProcessError):
+        os.waitpid(idle.pid, 0)
+
+
+def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
+                                                                 tmp_path: Path) -> None:
+    """`atlas build` after a class change: the painter it forks draws the new class, and the
+    pictures are those of a fresh build."""
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "atlas", "build", "--seeds", str(seeds), "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True)
+    edit_record(seeds / "cloud.csv", "Saudi Arabia,", ",joint_venture,", ",region,")
+    subprocess.run(command, check=True, capture_output=True)
+    assert rgb(out / "pictures" / "cloud.png", inside("SAU")) == "#0072B2"
+    build.run(seeds, tmp_path / "fresh")
+    for path in (out / "pictures").iterdir():
+        assert path.read_bytes() == (tmp_path / "fresh" / "pictures" / path.name).read_bytes()
