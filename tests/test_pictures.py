@@ -147,20 +147,21 @@ def test_the_about_page_lists_the_pictures_unless_left_out(seeds: Path, tmp_path
     assert site_data(tmp_path / "b")["meta"]["pictures"] is False
 
 
-def a_picture(seeds: Path, tmp_path: Path) -> pictures.Picture:
+def a_picture(seeds: Path, tmp_path: Path, lid: str = "cloud") -> pictures.Picture:
     site = tmp_path / "for-a-picture"
-    build.run(seeds, site, pictures=False)
+    if not site.exists():
+        build.run(seeds, site, pictures=False)
     data = site_data(site)
-    layer = next(lay for lay in data["layers"] if lay["id"] == "cloud")
-    values = {k: (c["layers"].get("cloud") or {}).get("value")
-              for k, c in data["countries"].items()}
-    return pictures.picture(layer, values, data["coverage"]["cloud"], data["meta"])
+    layer = next(lay for lay in data["layers"] if lay["id"] == lid)
+    values = {k: (c["layers"].get(lid) or {}).get("value") for k, c in data["countries"].items()}
+    return pictures.picture(layer, values, data["coverage"][lid], data["meta"])
 
 
 def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
-    """A rebuild draws changed pictures in a forked child (atlas.painter): same bytes."""
-    pic = a_picture(seeds, tmp_path)
-    jobs = [("png", pic), ("svg", pic)]
+    """A rebuild draws changed pictures in a forked child (atlas.painter): same bytes, in the
+    order asked."""
+    jobs = [(fmt, a_picture(seeds, tmp_path, lid))
+            for lid in ("cloud", "mou", "footprint") for fmt in ("png", "svg")]
 
     def sheet() -> pictures.Sheet:
         return pictures.Sheet(boundaries.picture_sheet())
@@ -170,6 +171,7 @@ def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_pa
     inline.ask(jobs)
     drawn = forked.results()
     assert drawn == inline.results()
+    assert len(set(drawn)) == len(jobs)
     assert drawn[0].startswith(b"\x89PNG") and b"<svg" in drawn[1]
     with pytest.raises(ChildProcessError):  # the child is gone, not a zombie
         os.waitpid(forked.pid, 0)
