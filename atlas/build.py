@@ -35,7 +35,7 @@ MARKER = ".atlas-build"
 CACHE_DIR = ".atlas-cache"
 DIGESTS_MEMO = "memo-file-digests"
 CONFIG_MEMO = "memo-layers-toml"
-RASTER = "picture-raster"  # atlas.pictures.Sheet.raster's bytes
+SHEET = "picture-sheet"  # the pictures' sheet as atlas.pictures.Sheet.kept() keeps it
 
 
 class Checked(NamedTuple):
@@ -238,6 +238,8 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     code = code_digest(digests)
     page = cache.start("index.html", code + str(tiles), _render_command(tiles))
     geo = digests.combined(boundaries.files())  # the boundaries and what `atlas geodata` derived
+    # Pictures a rebuild changes are drawn by a painter that starts now (atlas.painter).
+    painter = _painter(cache, code + geo, pictures, busy=page.proc is not None)
     digest = input_digest(seeds, tiles, strict, code, geo, digests) + (
         "-single" if single_file else "") + ("" if pictures else "-no-pictures")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
@@ -245,10 +247,9 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         cache.keep(DIGESTS_MEMO, digests.kept)
     if not force and (out / MARKER).is_file() and (out / MARKER).read_bytes() == marker:
         page.cancel()
+        painter.cancel()
         return Checked([], up_to_date=True)
 
-    # Pictures a rebuild changes are drawn by a painter that starts now (atlas.painter).
-    painter = _painter(cache, code + geo, pictures, busy=page.proc is not None)
     try:
         checked = _build(seeds, out, cache, digests, code, geo, marker, page, painter,
                          strict=strict, single_file=single_file, pictures=pictures)
@@ -261,14 +262,17 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
 
 
 def _painter(cache: Cache, key: str, pictures: bool, busy: bool) -> Painter:
-    """The painter of this build's pictures, given the sheet's raster as kept in the cache."""
+    """The painter of this build's pictures, with the sheet as kept in the cache if it is."""
     from atlas import painter
     from atlas import pictures as pics
 
-    raster = cache.stored(RASTER, key)
+    kept = cache.stored(SHEET, key)
 
     def sheet() -> pics.Sheet:
-        return pics.Sheet(boundaries.picture_sheet(), raster.read_bytes() if raster else None)
+        if kept:
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                return pics.Sheet.from_kept(kept.read_bytes())
+        return pics.Sheet(boundaries.picture_sheet())
 
     return painter.start(sheet, busy=busy) if pictures else painter.Painter(sheet)
 
@@ -355,9 +359,8 @@ def _pictures(cache: Cache, data: dict, base: str,
     def collect() -> dict[str, Path]:
         for (name, entry, key), made in zip(todo, painter.results(), strict=True):
             out[name] = cache.file(entry, key, lambda made=made: made)
-        if painter.sheet is not None:  # drawn in-process: keep the raster for the next builds
-            raster = painter.sheet.raster
-            cache.file(RASTER, base, raster.tobytes)
+        if painter.sheet is not None:  # drawn in-process: keep the sheet for the next builds
+            cache.file(SHEET, base, painter.sheet.kept)
         return out
 
     return collect

@@ -140,41 +140,64 @@ def _font(size: int) -> Any:
 
 def get_ready(sheet: Sheet) -> None:
     """Do what every picture shares before any is asked for (atlas.painter does this while the
-    build validates the records): import Pillow, draw the index raster, load the fonts, draw the
-    hatch."""
+    build validates the records): import Pillow, load the fonts, draw the raster and hatch."""
     from PIL import PngImagePlugin  # noqa: F401  (what saving a PNG needs)
 
     for size in (38, 20, 16):
         _font(size)
-    _hatch(HATCH_HEIGHT)
-    assert sheet.raster is not None
+    assert sheet.raster is not None and sheet.hatch is not None
+
+
+#: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
+HATCH_HEIGHT = LEGEND_TOP + 6 * LEGEND_ROW + FOOT
 
 
 class Sheet:
-    """The projected shapes (from the sheet's JSON text) and what every picture of them shares."""
+    """The projected shapes (from the sheet's JSON text) and what every picture of them shares:
+    the SVG paths, the index raster and the hatch. A build keeps the last three (kept()) and
+    reads them back (from_kept()) faster than it parses the shapes and draws them."""
 
-    def __init__(self, text: str, raster: bytes | None = None):
-        """`raster`: the bytes of `raster` as drawn before (a build keeps them), if any."""
-        self._raster = raster
+    def __init__(self, text: str):
         data = json.loads(text)
         if (data["width"], tuple(data["map_box"])) != (WIDTH, MAP_BOX):
             raise ValueError("made for another picture layout; run `atlas geodata`")
         self.shapes: list[tuple[str, list[list[list[float]]]]] = data["shapes"]
+        self.keys: list[str] = [key for key, _polygons in self.shapes]
         #: Each country's SVG path data, written beside the shapes by `atlas geodata`.
         self.paths: dict[str, str] = dict(data["paths"])
 
+    def kept(self) -> bytes:
+        """The keys, paths, raster and hatch, as from_kept() reads them."""
+        head = json.dumps({"keys": self.keys, "paths": self.paths,
+                           "raster": [self.raster.mode, *self.raster.size],
+                           "hatch": list(self.hatch.size)}).encode()
+        return (len(head).to_bytes(8, "big") + head + self.raster.tobytes()
+                + self.hatch.tobytes())
+
+    @classmethod
+    def from_kept(cls, data: bytes) -> Sheet:
+        """A sheet as kept() kept it (without the shapes, which it no longer needs)."""
+        from PIL import Image
+
+        size = int.from_bytes(data[:8], "big")
+        head = json.loads(data[8:8 + size])
+        mode, width, height = head["raster"]
+        start, end = 8 + size, 8 + size + width * height * (1 if mode == "L" else 4)
+        sheet = cls.__new__(cls)
+        sheet.shapes, sheet.keys, sheet.paths = [], head["keys"], head["paths"]
+        sheet.raster = Image.frombytes(mode, (width, height), data[start:end])
+        sheet.hatch = Image.frombytes("1", tuple(head["hatch"]), data[end:])
+        return sheet
+
     @cached_property
     def raster(self) -> Any:
-        """The map as an index image: each pixel's shape (2 + its place in `shapes`), 0 for the
+        """The map as an index image: each pixel's shape (2 + its place in `keys`), 0 for the
         background and 1 for a border, so that the map of a picture is one table lookup
         (Image.point). Mode "L" while the indices fit in a byte (they do for Natural Earth)."""
         from PIL import Image, ImageDraw
 
-        mode, depth = ("L", 1) if len(self.shapes) + 2 <= 256 else ("I", 4)  # bytes a pixel
-        size = (WIDTH, MAP_BOX[3] + 1)
-        if self._raster is not None and len(self._raster) == size[0] * size[1] * depth:
-            return Image.frombytes(mode, size, self._raster)
-        image = Image.new(mode, size, 0)
+        mode = "L" if len(self.shapes) + 2 <= 256 else "I"
+        image = Image.new(mode, (WIDTH, MAP_BOX[3] + 1), 0)
         draw = ImageDraw.Draw(image)
         for i, (_key, polygons) in enumerate(self.shapes, 2):
             for polygon in polygons:
@@ -197,19 +220,20 @@ class Sheet:
                     draw.polygon(ring, outline=1)
         return image
 
+    @cached_property
+    def hatch(self) -> Any:
+        """Where the no-data hatch's diagonal lines fall, HATCH_HEIGHT tall (a 1-bit image)."""
+        return _hatch(HATCH_HEIGHT)
+
+    def hatch_for(self, height: int) -> Any:
+        """The hatch for a picture `height` tall."""
+        if height > self.hatch.height:
+            return _hatch(height)
+        return self.hatch if height == self.hatch.height else self.hatch.crop(
+            (0, 0, WIDTH, height))
+
 
 def _hatch(height: int) -> Any:
-    """Where the no-data hatch's diagonal lines fall, as a 1-bit image."""
-    tall = _hatch_up_to(max(height, HATCH_HEIGHT))
-    return tall if tall.height == height else tall.crop((0, 0, WIDTH, height))
-
-
-#: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
-HATCH_HEIGHT = LEGEND_TOP + 6 * LEGEND_ROW + FOOT
-
-
-@lru_cache(maxsize=2)
-def _hatch_up_to(height: int) -> Any:
     from PIL import Image
 
     row = bytes(255 if x % HATCH_STEP < HATCH_WIDTH else 0 for x in range(WIDTH + height))
@@ -229,7 +253,7 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     height = pic.height
     # The map: each shape's palette index looked up; below it (legend and source) white.
     lut = [white, border] + [nodata if pic.fills.get(key) is None else index[pic.fills[key]]
-                             for key, _polygons in sheet.shapes]
+                             for key in sheet.keys]
     lut += [white] * ((256 if sheet.raster.mode == "L" else 65536) - len(lut))
     image = sheet.raster.point(lut, "L").crop((0, 0, WIDTH, height))  # crop pads with 0: white
     image.putpalette([int(c[i:i + 2], 16) for c in fixed + classes for i in (1, 3, 5)])
@@ -238,7 +262,7 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
         draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
                        outline=border)
     is_nodata = image.point([255 if i == nodata else 0 for i in range(256)], "1")
-    image.paste(line, mask=ImageChops.logical_and(is_nodata, _hatch(height)))
+    image.paste(line, mask=ImageChops.logical_and(is_nodata, sheet.hatch_for(height)))
     draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
     for x, y, (label, _color, count) in _legend_cells(pic.legend):
         draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))

@@ -207,3 +207,16 @@ def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
     build.run(seeds, tmp_path / "fresh")
     for path in (out / "pictures").iterdir():
         assert path.read_bytes() == (tmp_path / "fresh" / "pictures" / path.name).read_bytes()
+
+
+def test_a_kept_sheet_draws_the_same_pictures(seeds: Path, tmp_path: Path) -> None:
+    """What a build keeps of the sheet between builds (Sheet.kept) draws byte-identical
+    pictures, tall ones too (a legend longer than the shared hatch)."""
+    sheet = pictures.Sheet(boundaries.picture_sheet())
+    kept = pictures.Sheet.from_kept(sheet.kept())
+    pic = a_picture(seeds, tmp_path)
+    tall = pic._replace(legend=[*pic.legend, *((f"class {i}", "#0072B2", i) for i in range(30))])
+    assert tall.height > pictures.HATCH_HEIGHT
+    for p in (pic, tall):
+        assert pictures.png(kept, p) == pictures.png(sheet, p)
+        assert pictures.svg(kept, p) == pictures.svg(sheet, p)
