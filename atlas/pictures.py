@@ -145,7 +145,7 @@ def get_ready(sheet: Sheet) -> None:
 
     for size in (38, 20, 16):
         _font(size)
-    assert sheet.raster is not None and sheet.hatch is not None
+    assert sheet.raster is not None and sheet.hatched is not None
 
 
 #: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
@@ -221,6 +221,16 @@ class Sheet:
         return image
 
     @cached_property
+    def hatched(self) -> Any:
+        """The raster on the hatch's lines only (0 elsewhere): where a shape without data shows
+        the hatch."""
+        from PIL import Image
+
+        image = Image.new(self.raster.mode, self.raster.size, 0)
+        image.paste(self.raster, mask=self.hatch_for(self.raster.height))
+        return image
+
+    @cached_property
     def hatch(self) -> Any:
         """Where the no-data hatch's diagonal lines fall, HATCH_HEIGHT tall (a 1-bit image)."""
         return _hatch(HATCH_HEIGHT)
@@ -244,7 +254,7 @@ def _hatch(height: int) -> Any:
 
 def png(sheet: Sheet, pic: Picture) -> bytes:
     """The picture as a palette PNG, WIDTH pixels wide."""
-    from PIL import ImageChops, ImageDraw
+    from PIL import ImageDraw
 
     fixed = [WHITE, BORDER, TEXT, MUTED, NO_DATA_BASE, NO_DATA_LINE]
     classes = sorted({c for _label, c, _count in pic.legend if c})  # own entries: a class
@@ -261,8 +271,16 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     for x, y, (_label, color, _count) in _legend_cells(pic.legend):
         draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
                        outline=border)
-    is_nodata = image.point([255 if i == nodata else 0 for i in range(256)], "1")
-    image.paste(line, mask=ImageChops.logical_and(is_nodata, sheet.hatch_for(height)))
+    # The no-data hatch: on the map, the hatch-line pixels of the shapes without data (one
+    # lookup in the hatched raster); in the legend, inside the no-data swatch.
+    on_line = [0, 0] + [255 if pic.fills.get(key) is None else 0 for key in sheet.keys]
+    on_line += [0] * (len(lut) - len(on_line))
+    image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "1"))
+    hatch = sheet.hatch_for(height)
+    for x, y, (_label, color, _count) in _legend_cells(pic.legend):
+        if color is None:
+            inside = (x + 1, y + 3, x + 34, y + 24)
+            image.paste(line, inside, mask=hatch.crop(inside))
     draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
     for x, y, (label, _color, count) in _legend_cells(pic.legend):
         draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))

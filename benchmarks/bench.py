@@ -176,7 +176,9 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
             return run(seeds, repeat, browser, Path(tmp), compiled)
     copy = private_copy(seeds, work)
     py = sys.executable
-    atlas_cmd = [py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(work / "atlas")]
+    script = Path(py).with_name("atlas")  # the command users run (pip installs it beside python)
+    atlas = [str(script)] if script.is_file() else [py, "-m", "atlas"]
+    atlas_cmd = [*atlas, "build", "--seeds", str(copy), "--out", str(work / "atlas")]
     naive_cmd = [py, str(HERE / "naive.py"), str(copy), str(work / "naive")]
     browser = browser and CHROMIUM.exists()
     base = measure("baseline (one folium.GeoJson per layer)", lambda: naive_cmd,
