@@ -296,8 +296,8 @@ def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str
 
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
     data = site.site_data(dataset, countries, meta)
+    drawn = _pictures(cache, data, code + geo, painter) if pictures else dict  # asked at once
     files["data/atlas-data.js"] = site.data_js(data).encode()
-    drawn = _pictures(cache, data, code + geo, painter) if pictures else dict
     for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
         files[name] = cache.file(name.replace("/", "-"), digests.of(path) or "", path.read_bytes)
 
