@@ -281,7 +281,7 @@ def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str
            marker: bytes, page: Pending, painter: Painter, *, strict: bool, single_file: bool,
            pictures: bool) -> Checked:
     """The build proper, once it is known to be needed (see run())."""
-    from atlas import export, join, pages, site, webgeom
+    from atlas import join, site
 
     dataset, bounds, checked = validate(seeds, cache=cache, code=code, digests=digests)
     failing = checked.problems if strict else checked.errors
@@ -297,6 +297,8 @@ def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
     data = site.site_data(dataset, countries, meta)
     drawn = _pictures(cache, data, code + geo, painter) if pictures else dict  # asked at once
+    from atlas import export, pages, webgeom  # after asking: the painter need not wait for these
+
     files["data/atlas-data.js"] = site.data_js(data).encode()
     for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
         files[name] = cache.file(name.replace("/", "-"), digests.of(path) or "", path.read_bytes)
