@@ -2,9 +2,11 @@
 
 A build is written into a temporary directory beside the target and swapped into place only when
 complete, so a failed or interrupted build leaves the previous site untouched. A build whose inputs
-are unchanged does nothing. The page (which depends only on the code), the downloads and the
-pictures are cached beside the target, keyed by content hash (the downloads and pictures by the
-values they show), and hard-linked into the build, so editing a record redoes little.
+are unchanged does nothing (its inputs' hashes are kept by stat: atlas.digests). The page (which
+depends only on the code), the downloads, the pictures, the country pages and the assets are
+cached beside the target, keyed by content hash (the downloads and pictures by the values they
+show), and hard-linked into the build, so editing a record redoes little; the pictures it does
+change are drawn by a painter process started with the build (atlas.painter).
 """
 
 from __future__ import annotations

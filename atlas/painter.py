@@ -1,12 +1,13 @@
 """Draws the report pictures a build asks for: beside the build, in a forked child, where it can.
 
 A rebuild after a class change redraws one or two pictures. Pillow takes about 25 ms to import
-and a PNG about 20 ms to draw, against about 0.1 s for the rest of such a rebuild, so a rebuild
-forks a painter as soon as it knows it will build: the child imports Pillow and reads the sheet
-while the parent validates the records, then draws what the parent asks for while the parent
-writes the downloads and pages. Where fork is missing or unsafe (other threads, as under
-`atlas serve`), where Pillow is already loaded, or when the build has a page to render in another
-process already (a cold build: the cores are busy), the pictures are drawn in-process instead.
+and a PNG about 15 ms to draw, against about 0.1 s for the rest of such a rebuild, so a rebuild
+forks a painter as it starts: the child imports Pillow and reads the sheet while the parent
+validates the records, then draws what the parent asks for while the parent writes the
+downloads and pages (or is stopped, if nothing needs drawing). Where fork is missing or unsafe
+(other threads, as under `atlas serve`), where Pillow is already loaded, or when the build has a
+page to render in another process already (a cold build: the cores are busy), the pictures are
+drawn in-process instead.
 """
 
 from __future__ import annotations
@@ -95,13 +96,15 @@ class ForkedPainter(Painter):
         if self._writer is not None:
             self._writer.join()
         _, status = os.waitpid(self.pid, 0)
+        if status != 0:  # the child sent its error instead of results
+            raise AtlasError("drawing the pictures failed:\n" + data.decode(errors="replace"))
         out, pos = [], 0
         while pos + 8 <= len(data):
             size = int.from_bytes(data[pos:pos + 8], "big")
             out.append(data[pos + 8:pos + 8 + size])
             pos += 8 + size
-        if status != 0 or len(out) != len(self.jobs) or pos != len(data):
-            raise AtlasError("drawing the pictures failed (the painter's message is above)")
+        if len(out) != len(self.jobs) or pos != len(data):
+            raise AtlasError("drawing the pictures failed: the painter's results were cut short")
         return out
 
     def cancel(self) -> None:
@@ -119,24 +122,24 @@ class ForkedPainter(Painter):
 
 
 def _child(request_in: int, results_out: int, make_sheet: Callable[[], pictures.Sheet]) -> None:
-    """The painter: get ready, read the jobs, write each result (8-byte length, then bytes)."""
-    code = 1
+    """The painter: get ready, read the jobs, write the results (each as its 8-byte length and
+    its bytes), or the error for the parent to report if it asks, then exit at once."""
+    code, out = 1, b""
     try:
         sheet = make_sheet()
         pictures.get_ready(sheet)
         with os.fdopen(request_in, "rb") as pipe:
             jobs = json.loads(pipe.read() or b"[]")  # nothing: the parent went away
-        with os.fdopen(results_out, "wb") as pipe:
-            for fmt, fields in jobs:
-                data = draw(sheet, fmt, pictures.Picture(*fields))
-                pipe.write(len(data).to_bytes(8, "big") + data)
+        drawn = [draw(sheet, fmt, pictures.Picture(*fields)) for fmt, fields in jobs]
+        out = b"".join(len(data).to_bytes(8, "big") + data for data in drawn)
         code = 0
-    except BaseException:  # reported on the shared stderr; the parent raises AtlasError
+    except BaseException:
         import traceback
 
-        traceback.print_exc()
+        out = traceback.format_exc().encode()
     finally:
-        sys.stderr.flush()
+        with contextlib.suppress(OSError), os.fdopen(results_out, "wb") as pipe:
+            pipe.write(out)
         os._exit(code)
 
 
