@@ -275,7 +275,7 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     # lookup in the hatched raster); in the legend, inside the no-data swatch.
     on_line = [0, 0] + [255 if pic.fills.get(key) is None else 0 for key in sheet.keys]
     on_line += [0] * (len(lut) - len(on_line))
-    image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "1"))
+    image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "L"))
     hatch = sheet.hatch_for(height)
     for x, y, (_label, color, _count) in _legend_cells(pic.legend):
         if color is None:

@@ -220,3 +220,25 @@ def test_a_kept_sheet_draws_the_same_pictures(seeds: Path, tmp_path: Path) -> No
     for p in (pic, tall):
         assert pictures.png(kept, p) == pictures.png(sheet, p)
         assert pictures.svg(kept, p) == pictures.svg(sheet, p)
+
+
+def test_a_sheet_of_more_countries_than_a_byte_holds() -> None:
+    """Over 254 shapes the index raster needs more than a byte a pixel: still drawn right."""
+    shapes = []
+    for i in range(300):
+        x, y = pictures.MAP_BOX[0] + (i % 20) * 70, pictures.MAP_BOX[1] + (i // 20) * 40
+        shapes.append([f"K{i:03d}", [[[x, y, x + 60, y, x + 60, y + 30, x, y + 30]]]])
+    paths = [[key, "M0 0Z"] for key, _ in shapes]
+    sheet = pictures.Sheet(json.dumps({"width": pictures.WIDTH, "map_box": pictures.MAP_BOX,
+                                       "shapes": shapes, "paths": paths}))
+    layer = {"id": "x", "title": "T", "classes": [{"value": "a", "label": "A", "color": "#0072B2"}]}
+    values = {key: "a" if int(key[1:]) % 2 else None for key, _ in shapes}
+    pic = pictures.picture(layer, values, {"a": 150, "_no_data": 150}, {"data_date": "2026"})
+    png = pictures.png(sheet, pic)
+    with Image.open(io.BytesIO(png)) as image:
+        rgb_image = image.convert("RGB")
+        last = (pictures.MAP_BOX[0] + 19 * 70 + 30, pictures.MAP_BOX[1] + 14 * 40 + 15)
+        assert "#{:02X}{:02X}{:02X}".format(*rgb_image.getpixel(last)) == "#0072B2"
+        hatch = {rgb_image.getpixel((x, last[1])) for x in range(last[0] - 78, last[0] - 62)}
+        assert len(hatch) == 2  # K298, beside it, has no data: base and line of the hatch
+    assert pictures.png(pictures.Sheet.from_kept(sheet.kept()), pic) == png
