@@ -72,11 +72,10 @@ def validate(seeds: Path, check_quotes: bool = True, cache: Cache | None = None,
     bounds = boundaries.load()
     memo = f"memo-quote-checks-{code[:16]}"
     docs = quotes.Documents(cache.memo(memo) if cache else None,
-                            digest=digests.of if digests else None) if check_quotes else False
-    dataset, problems = records.load(seeds, layers, bounds.keys, docs)
+                            digests) if check_quotes else False
+    dataset, problems = records.load(seeds, layers, bounds.keys, docs, composites, meta)
     if cache and docs and docs.used != docs.memo:
         cache.keep(memo, docs.used)
-    dataset = dataset._replace(composites=composites, meta=meta)
     return dataset, bounds, Checked(problems)
 
 

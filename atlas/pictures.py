@@ -267,22 +267,19 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     lut += [white] * ((256 if sheet.raster.mode == "L" else 65536) - len(lut))
     image = sheet.raster.point(lut, "L").crop((0, 0, WIDTH, height))  # crop pads with 0: white
     image.putpalette([int(c[i:i + 2], 16) for c in fixed + classes for i in (1, 3, 5)])
-    draw = ImageDraw.Draw(image)
-    for x, y, (_label, color, _count) in _legend_cells(pic.legend):
-        draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
-                       outline=border)
-    # The no-data hatch: on the map, the hatch-line pixels of the shapes without data (one
-    # lookup in the hatched raster); in the legend, inside the no-data swatch.
+    # The no-data hatch on the map: the hatch-line pixels of the shapes without data (one lookup
+    # in the hatched raster).
     on_line = [0, 0] + [255 if pic.fills.get(key) is None else 0 for key in sheet.keys]
     on_line += [0] * (len(lut) - len(on_line))
     image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "L"))
-    hatch = sheet.hatch_for(height)
-    for x, y, (_label, color, _count) in _legend_cells(pic.legend):
-        if color is None:
-            inside = (x + 1, y + 3, x + 34, y + 24)
-            image.paste(line, inside, mask=hatch.crop(inside))
+    draw = ImageDraw.Draw(image)
     draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
-    for x, y, (label, _color, count) in _legend_cells(pic.legend):
+    for x, y, (label, color, count) in _legend_cells(pic.legend):
+        draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
+                       outline=border)
+        if color is None:  # the no-data swatch, hatched inside
+            inside = (x + 1, y + 3, x + 34, y + 24)
+            image.paste(line, inside, mask=sheet.hatch_for(height).crop(inside))
         draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))
     draw.text((MAP_BOX[0], height - 36), pic.source, fill=muted, font=_font(16))
     buf = io.BytesIO()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from atlas.digests import FileDigests
 
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
@@ -78,31 +78,24 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
     return QuoteCheck(span is None and first is not None, first)
 
 
-def _file_digest(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
 class Documents:
     """The source documents as one load of the records sees them.
 
-    Each document is hashed once (by `digest`, a function giving a file's content hash or None
-    for no file, if given). With `memo` (the outcomes a previous build needed, kept by the caller
-    between builds), a quote already checked against the same document content and locator is
-    not checked again; `used` is what this load needed, the memo for the next build.
+    Each document is hashed once, by `digests` (a build's, which keeps hashes between builds).
+    With `memo` (the outcomes a previous build needed, kept by the caller between builds), a
+    quote already checked against the same document content and locator is not checked again;
+    `used` is what this load needed, the memo for the next build.
     """
 
     def __init__(self, memo: dict[str, list[Any]] | None = None,
-                 digest: Callable[[Path], str | None] | None = None):
+                 digests: FileDigests | None = None):
         self.memo = memo or {}
         self.used: dict[str, list[Any]] = {}
-        self._digest = digest or _file_digest
-        self._digests: dict[Path, str | None] = {}
+        self.digests = digests or FileDigests()
 
     def check(self, doc: Path, locator: str, quote: str) -> QuoteCheck | None:
         """Like check(), for a document file; None if the file is missing."""
-        if doc not in self._digests:
-            self._digests[doc] = self._digest(doc)
-        digest = self._digests[doc]
+        digest = self.digests.of(doc)
         if digest is None:
             return None
         key = f"{digest}\0{locator}\0{quote}"

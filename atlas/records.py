@@ -81,7 +81,7 @@ class Dataset(NamedTuple):
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
     aggregates: list[dict[str, str]]
-    composites: tuple[CompositeSpec, ...]  # from layers.toml, like meta: set by the caller
+    composites: tuple[CompositeSpec, ...]  # layers computed from the others (layers.toml)
     meta: dict[str, str]  # layers.toml's [atlas] table
 
 
@@ -468,10 +468,13 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
 
 
 def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
-         check_quotes: bool | quotes.Documents = True) -> tuple[Dataset, list[Problem]]:
+         check_quotes: bool | quotes.Documents = True,
+         composites: tuple[CompositeSpec, ...] = (), meta: dict[str, str] | None = None
+         ) -> tuple[Dataset, list[Problem]]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
-    `check_quotes` may be a quotes.Documents, to reuse the outcomes of a previous build's checks.
+    `check_quotes` may be a quotes.Documents, to reuse the outcomes of a previous build's checks;
+    `composites` and `meta` (from layers.toml, see config.load_all) are carried in the dataset.
     """
     problems: list[Problem] = []
     docs = check_quotes if isinstance(check_quotes, quotes.Documents) else (
@@ -486,5 +489,5 @@ def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
     for name in extra:
         problems.append(Problem(str(seeds / name), 0, "",
                                 "not a layer file in layers.toml; ignored", warning=True))
-    return Dataset(layers, records, sources, aggregates, (), {}), problems
+    return Dataset(layers, records, sources, aggregates, composites, meta or {}), problems
 

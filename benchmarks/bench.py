@@ -170,7 +170,7 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     if compiled:
         byte_compile()
 
-    features = len(boundaries.load().features)
+    features = len(boundaries.load().properties)
     if work is None:
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
             return run(seeds, repeat, browser, Path(tmp), compiled)
