@@ -38,6 +38,7 @@ CACHE_DIR = ".atlas-cache"
 DIGESTS_MEMO = "memo-file-digests"
 CONFIG_MEMO = "memo-layers-toml"
 SHEET = "picture-sheet"  # the pictures' sheet as atlas.pictures.Sheet.kept() keeps it
+STAMPS = "memo-picture-text"  # + the code's digest: the pictures' text as Stamps.kept() keeps it
 
 
 class Checked(NamedTuple):
@@ -172,11 +173,18 @@ class Cache:
             return {}
         return value if isinstance(value, dict) else {}
 
-    def keep(self, name: str, value: dict[str, Any]) -> None:
+    def memo_path(self, name: str) -> Path:
+        """Where a memo is kept (for another process to read); it stays, like memo()'s."""
+        self.used.add(name)
+        return self.root / name
+
+    def keep(self, name: str, value: dict[str, Any] | bytes) -> None:
+        """Replace a memo: a JSON record (memo() reads it) or bytes."""
         self.used.add(name)
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".{name}.{os.getpid()}"
-        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        tmp.write_bytes(value if isinstance(value, bytes)
+                        else json.dumps(value, ensure_ascii=False).encode())
         tmp.replace(self.root / name)
 
     def start(self, name: str, key: str, command: list[str]) -> Pending:
@@ -240,7 +248,7 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     page = cache.start("index.html", code + str(tiles), _render_command(tiles))
     geo = digests.combined(boundaries.files())  # the boundaries and what `atlas geodata` derived
     # Pictures a rebuild changes are drawn by a painter that starts now (atlas.painter).
-    painter = _painter(cache, code + geo, pictures, busy=page.proc is not None)
+    painter = _painter(cache, code, geo, pictures, busy=page.proc is not None)
     digest = input_digest(seeds, tiles, strict, code, geo, digests) + (
         "-single" if single_file else "") + ("" if pictures else "-no-pictures")
     marker = f"dsr-atlas {__version__}\ninputs {digest}\n".encode()
@@ -262,20 +270,16 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     return checked
 
 
-def _painter(cache: Cache, key: str, pictures: bool, busy: bool) -> Painter:
-    """The painter of this build's pictures, with the sheet as kept in the cache if it is."""
+def _painter(cache: Cache, code: str, geo: str, pictures: bool, busy: bool) -> Painter:
+    """The painter of this build's pictures, on the sheet and with the text stamps kept in the
+    cache (if they are)."""
     from atlas import painter
-    from atlas import pictures as pics
 
-    kept = cache.stored(SHEET, key)
-
-    def sheet() -> pics.Sheet:
-        if kept:
-            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                return pics.Sheet.from_kept(kept.read_bytes())
-        return pics.Sheet(boundaries.picture_sheet())
-
-    return painter.start(sheet, busy=busy) if pictures else painter.Painter(sheet)
+    if not pictures:
+        painter.stop_early()
+        return painter.Painter()
+    return painter.start(cache.stored(SHEET, code + geo),
+                         cache.memo_path(f"{STAMPS}-{code[:16]}"), busy=busy)
 
 
 def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str, geo: str,
@@ -297,7 +301,7 @@ def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str
 
     files: dict[str, bytes | Path] = {}  # a Path: a cache entry, linked in
     data = site.site_data(dataset, countries, meta)
-    drawn = _pictures(cache, data, code + geo, painter) if pictures else dict  # asked at once
+    drawn = _pictures(cache, data, code, geo, painter) if pictures else dict  # asked at once
     from atlas import export, pages, webgeom  # after asking: the painter need not wait for these
 
     files["data/atlas-data.js"] = site.data_js(data).encode()
@@ -333,13 +337,14 @@ def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str
     return checked
 
 
-def _pictures(cache: Cache, data: dict, base: str,
+def _pictures(cache: Cache, data: dict, code: str, geo: str,
               painter: Painter) -> Callable[[], dict[str, Path]]:
-    """PNG and SVG of every layer; each cached by what it shows (and `base`: the code's and the
+    """PNG and SVG of every layer; each cached by what it shows (and the code's and the
     boundaries' digests), so an edit redraws only the pictures it changes. The painter is asked
     for those at once; the function returned gives them all (call it as late as possible)."""
     from atlas import pictures
 
+    base = code + geo
     out: dict[str, Path] = {}
     todo: list[tuple[str, str, str]] = []  # file, cache entry, key: one for each painter job
     jobs: list[tuple[str, pictures.Picture]] = []
@@ -364,6 +369,8 @@ def _pictures(cache: Cache, data: dict, base: str,
             out[name] = cache.file(entry, key, lambda made=made: made)
         if painter.sheet is not None:  # drawn in-process: keep the sheet for the next builds
             cache.file(SHEET, base, painter.sheet.kept)
+        if painter.stamps:  # new text was drawn: keep it for the next builds
+            cache.keep(f"{STAMPS}-{code[:16]}", painter.stamps)
         return out
 
     return collect

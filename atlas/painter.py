@@ -1,13 +1,14 @@
 """Draws the report pictures a build asks for: beside the build, in a forked child, where it can.
 
 A rebuild after a class change redraws one or two pictures. Pillow takes about 25 ms to import
-and a PNG about 15 ms to draw, against about 0.1 s for the rest of such a rebuild, so a rebuild
-forks a painter as it starts: the child imports Pillow and reads the sheet while the parent
-validates the records, then draws what the parent asks for while the parent writes the
-downloads and pages (or is stopped, if nothing needs drawing). Where fork is missing or unsafe
-(other threads, as under `atlas serve`), where Pillow is already loaded, or when the build has a
-page to render in another process already (a cold build: the cores are busy), the pictures are
-drawn in-process instead.
+and a PNG about 15 ms to draw, against about 0.1 s for the rest of such a rebuild, so the
+pictures are drawn by a painter forked early: by the `atlas build` command before it imports
+anything else (start_early), else by the build as it starts. The child imports Pillow while the
+parent imports and validates, reads the sheet once the build names it (use), then draws what the
+build asks for (ask) while the parent writes the downloads and pages, or is stopped, if nothing
+needs drawing. Where fork is missing or unsafe (other threads, as under `atlas serve`), where
+Pillow is already loaded, where there is one core, or when the build has a page to render in
+another process already (a cold build: the cores are busy), the pictures are drawn in-process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable
+from pathlib import Path
 
 from atlas import pictures
 from atlas.errors import AtlasError
@@ -26,17 +27,44 @@ from atlas.errors import AtlasError
 Job = tuple[str, pictures.Picture]
 
 
-def draw(sheet: pictures.Sheet, fmt: str, pic: pictures.Picture) -> bytes:
-    return pictures.png(sheet, pic) if fmt == "png" else pictures.svg(sheet, pic).encode("utf-8")
+def draw(sheet: pictures.Sheet, stamps: pictures.Stamps, fmt: str, pic: pictures.Picture
+         ) -> bytes:
+    if fmt == "png":
+        return pictures.png(sheet, pic, stamps)
+    return pictures.svg(sheet, pic).encode("utf-8")
+
+
+def make_sheet(kept: Path | None) -> pictures.Sheet:
+    """The sheet as a build kept it (Sheet.kept) at `kept`, else read from the boundaries."""
+    if kept is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            return pictures.Sheet.from_kept(kept.read_bytes())
+    from atlas import boundaries
+
+    return pictures.Sheet(boundaries.picture_sheet())
+
+
+def read_stamps(kept: Path | None) -> pictures.Stamps:
+    """The text stamps kept at `kept` (Stamps.kept), else none."""
+    if kept is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            return pictures.Stamps.from_kept(kept.read_bytes())
+    return pictures.Stamps()
 
 
 class Painter:
     """Draws in-process, when the results are asked for."""
 
-    def __init__(self, make_sheet: Callable[[], pictures.Sheet]):
-        self.make_sheet = make_sheet
+    def __init__(self) -> None:
+        self.kept: tuple[Path | None, Path | None] = (None, None)
         self.jobs: list[Job] = []
         self.sheet: pictures.Sheet | None = None  # made here, if it drew anything
+        self.stamps: bytes | None = None  # the text stamps to keep, if new ones were made
+
+    def use(self, sheet: Path | None, stamps: Path | None) -> None:
+        """Draw on the sheet kept at `sheet` (None: not kept; read from the boundaries), with
+        the text stamps kept at `stamps` (None: no stamps kept)."""
+        self.kept = (sheet, stamps)
 
     def ask(self, jobs: list[Job]) -> None:
         self.jobs = jobs
@@ -45,30 +73,45 @@ class Painter:
         """One result per job, in order."""
         if not self.jobs:
             return []
-        self.sheet = sheet = self.make_sheet()
-        return [draw(sheet, fmt, pic) for fmt, pic in self.jobs]
+        self.sheet = sheet = make_sheet(self.kept[0])
+        stamps = read_stamps(self.kept[1])
+        drawn = [draw(sheet, stamps, fmt, pic) for fmt, pic in self.jobs]
+        self.stamps = stamps.kept() if stamps.new else None
+        return drawn
 
     def cancel(self) -> None:
-        """Stop without results (the build failed)."""
+        """Stop without results (the build failed, or needs none)."""
 
 
 class ForkedPainter(Painter):
-    """Draws in a forked child that gets ready as soon as it starts (see the module's doc)."""
+    """Draws in a forked child that gets ready as soon as it starts (see the module's doc).
 
-    def __init__(self, make_sheet: Callable[[], pictures.Sheet]):
-        super().__init__(make_sheet)
+    The request pipe carries one line, the paths of the kept sheet and stamps, then the jobs up
+    to its end; the results pipe carries each result as its 8-byte length and its bytes, then the
+    stamps to keep (empty: none), or the child's error."""
+
+    def __init__(self) -> None:
+        super().__init__()
         request_in, request = os.pipe()
         results, results_out = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(request)
             os.close(results)
-            _child(request_in, results_out, make_sheet)  # never returns
+            _child(request_in, results_out)  # never returns
         os.close(request_in)
         os.close(results_out)
         self._request: int | None = request  # the parent's ends, while it has them
         self._results: int | None = results
         self._writer: threading.Thread | None = None
+
+    def use(self, sheet: Path | None, stamps: Path | None) -> None:
+        """Name the sheet and stamps: the child reads them at once (a line fits in the pipe: no
+        waiting)."""
+        super().use(sheet, stamps)
+        if self._request is not None:
+            paths = [None if path is None else str(path) for path in self.kept]
+            os.write(self._request, json.dumps(paths).encode() + b"\n")
 
     def ask(self, jobs: list[Job]) -> None:
         """Send the jobs, from a thread: the child reads them once it is ready, and a pipe holds
@@ -103,8 +146,9 @@ class ForkedPainter(Painter):
             size = int.from_bytes(data[pos:pos + 8], "big")
             out.append(data[pos + 8:pos + 8 + size])
             pos += 8 + size
-        if len(out) != len(self.jobs) or pos != len(data):
+        if len(out) != len(self.jobs) + 1 or pos != len(data):
             raise AtlasError("drawing the pictures failed: the painter's results were cut short")
+        self.stamps = out.pop() or None
         return out
 
     def cancel(self) -> None:
@@ -121,16 +165,24 @@ class ForkedPainter(Painter):
             self._writer.join()
 
 
-def _child(request_in: int, results_out: int, make_sheet: Callable[[], pictures.Sheet]) -> None:
-    """The painter: get ready, read the jobs, write the results (each as its 8-byte length and
-    its bytes), or the error for the parent to report if it asks, then exit at once."""
+def _child(request_in: int, results_out: int) -> None:
+    """The painter: get ready, read the sheet's path and the jobs, write the results, or the
+    error for the parent to report if it asks, then exit at once. A request that ends early
+    means the parent went away, or needs nothing drawn."""
     code, out = 1, b""
     try:
-        sheet = make_sheet()
-        pictures.get_ready(sheet)
+        pictures.get_ready()
         with os.fdopen(request_in, "rb") as pipe:
-            jobs = json.loads(pipe.read() or b"[]")  # nothing: the parent went away
-        drawn = [draw(sheet, fmt, pictures.Picture(*fields)) for fmt, fields in jobs]
+            line = pipe.readline()
+            if not line:  # the parent went away
+                os._exit(0)
+            sheet_path, stamps_path = (None if p is None else Path(p) for p in json.loads(line))
+            sheet = make_sheet(sheet_path)
+            stamps = read_stamps(stamps_path)
+            pictures.get_ready(sheet)
+            jobs = json.loads(pipe.read() or b"[]")
+        drawn = [draw(sheet, stamps, fmt, pictures.Picture(*fields)) for fmt, fields in jobs]
+        drawn.append(stamps.kept() if stamps.new else b"")
         out = b"".join(len(data).to_bytes(8, "big") + data for data in drawn)
         code = 0
     except BaseException:
@@ -143,10 +195,45 @@ def _child(request_in: int, results_out: int, make_sheet: Callable[[], pictures.
         os._exit(code)
 
 
-def start(make_sheet: Callable[[], pictures.Sheet], busy: bool) -> Painter:
-    """A painter: forked if that helps and is safe (see the module's doc), else in-process.
+def _can_fork() -> bool:
+    """Whether forking now is safe and can help: no other threads, Pillow not loaded yet (else
+    drawing in-process costs no import), and another core to draw on."""
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return (hasattr(os, "fork") and threading.active_count() == 1
+            and "PIL.Image" not in sys.modules and cores > 1)
+
+
+_early: ForkedPainter | None = None  # forked by start_early(), until start() takes it
+
+
+def start_early() -> None:
+    """Fork the painter now, before a command's imports, for the build that follows to use."""
+    global _early
+    if _early is None and _can_fork():
+        _early = ForkedPainter()
+
+
+def stop_early() -> None:
+    """Stop the early painter if no build took it (the command did not build)."""
+    global _early
+    if _early is not None:
+        _early.cancel()
+        _early = None
+
+
+def start(sheet: Path | None, stamps: Path | None, busy: bool) -> Painter:
+    """A painter drawing on the sheet and with the stamps kept at these paths (see use()):
+    forked (early, or now) if that helps and is safe (see the module's doc), else in-process.
     `busy`: another process is already working for this build."""
-    if (busy or not hasattr(os, "fork") or threading.active_count() > 1
-            or "PIL.Image" in sys.modules):
-        return Painter(make_sheet)
-    return ForkedPainter(make_sheet)
+    global _early
+    early, _early = _early, None
+    painter: Painter
+    if busy:
+        if early is not None:
+            early.cancel()
+        painter = Painter()
+    else:
+        painter = early or (ForkedPainter() if _can_fork() else Painter())
+    painter.use(sheet, stamps)
+    return painter

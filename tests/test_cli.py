@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -68,3 +71,35 @@ def test_report_counts_coverage_and_flags_a_broken_quote(runner: CliRunner, seed
     assert broken.exit_code == 1
     assert "Quotes not found at their locator: 1" in broken.output
     assert "citations.csv:9: quote: not found in doc.txt at L373" in broken.output
+
+
+def atlas_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `atlas` command as users run it (atlas.__main__.main: it exits with os._exit)."""
+    return subprocess.run([sys.executable, "-m", "atlas", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_installed_command_is_the_quick_entry_point() -> None:
+    scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
+    assert scripts["atlas"] == "atlas.__main__:main"
+
+
+def test_the_command_exits_with_its_status_and_all_its_output(runner: CliRunner, seeds: Path,
+                                                              tmp_path: Path) -> None:
+    """Exiting without tearing the interpreter down loses no output and keeps the status."""
+    out = tmp_path / "site"
+    built = atlas_command("build", "--seeds", str(seeds), "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.endswith(f"open {(out / 'index.html').as_uri()}\n")
+    assert "more warning(s); `atlas validate" in built.stderr
+    again = atlas_command("build", "--seeds", str(seeds), "--out", str(out))
+    assert again.returncode == 0 and "is up to date" in again.stdout
+    listed = atlas_command("validate", "--seeds", str(seeds))
+    in_process = runner.invoke(cli, ["validate", "--seeds", str(seeds)])
+    assert listed.returncode == 0 and ": OK (6 warning(s))" in listed.stdout
+    assert (listed.stdout, listed.stderr) == (in_process.stdout, in_process.stderr)
+    failed = atlas_command("build", "--seeds", str(tmp_path / "nope"), "--out", str(out))
+    assert failed.returncode == 1 and "seeds folder not found" in failed.stderr
+    usage = atlas_command("build", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert atlas_command("build", "--help").returncode == 0

@@ -159,20 +159,18 @@ def a_picture(seeds: Path, tmp_path: Path, lid: str = "cloud") -> pictures.Pictu
 
 def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
     """A rebuild draws changed pictures in a forked child (atlas.painter): same bytes, in the
-    order asked."""
+    order asked, and the same text stamps to keep."""
     jobs = [(fmt, a_picture(seeds, tmp_path, lid))
             for lid in ("cloud", "mou", "footprint") for fmt in ("png", "svg")]
-
-    def sheet() -> pictures.Sheet:
-        return pictures.Sheet(boundaries.picture_sheet())
-
-    forked, inline = painter.ForkedPainter(sheet), painter.Painter(sheet)
-    forked.ask(jobs)
-    inline.ask(jobs)
+    forked, inline = painter.ForkedPainter(), painter.Painter()
+    for p in (forked, inline):
+        p.use(None, tmp_path / "no-stamps-yet")
+        p.ask(jobs)
     drawn = forked.results()
     assert drawn == inline.results()
     assert len(set(drawn)) == len(jobs)
     assert drawn[0].startswith(b"\x89PNG") and b"<svg" in drawn[1]
+    assert forked.stamps and forked.stamps == inline.stamps
     with pytest.raises(ChildProcessError):  # the child is gone, not a zombie
         os.waitpid(forked.pid, 0)
 
@@ -180,18 +178,51 @@ def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_pa
 def test_a_painter_that_fails_is_an_error_and_a_cancelled_one_is_gone(seeds: Path,
                                                                      tmp_path: Path) -> None:
     pic = a_picture(seeds, tmp_path)
-
-    def no_sheet() -> pictures.Sheet:
-        raise OSError("the sheet is unreadable")
-
-    broken = painter.ForkedPainter(no_sheet)
-    broken.ask([("png", pic)])
-    with pytest.raises(AtlasError, match="drawing the pictures failed"):
+    broken = painter.ForkedPainter()
+    broken.use(None, None)
+    broken.ask([("png", pic._replace(fills={"SAU": "#123456"}))])  # a colour not in the legend
+    with pytest.raises(AtlasError, match="(?s)drawing the pictures failed:.*KeyError"):
         broken.results()
-    idle = painter.ForkedPainter(lambda: pictures.Sheet(boundaries.picture_sheet()))
+    idle = painter.ForkedPainter()
     idle.cancel()  # a build that fails before it asks for anything
     with pytest.raises(ChildProcessError):
         os.waitpid(idle.pid, 0)
+
+
+def test_text_is_stamped_as_pillow_draws_it_and_kept_between_builds(tmp_path: Path) -> None:
+    """Text stamps (kept between builds so a rebuild need not render unchanged text) give the
+    pixels ImageDraw.text gives, after being kept; stamps of another Pillow are not used."""
+    from PIL import ImageDraw
+
+    lines = [(38, "Digital Silk Road: MOUs"), (20, "No data (1 country)"),
+             (20, "Ägé, Çay & Şiş (12 countries)"), (16, "j,y"), (20, " ")]
+    stamps = pictures.Stamps()
+    for size, text in lines:
+        drawn = Image.new("P", (900, 60), 0)
+        stamped = drawn.copy()
+        ImageDraw.Draw(drawn).text((13, 7), text, fill=3, font=pictures._font(size))
+        stamps.stamp(stamped, (13, 7), text, size, 3)
+        assert stamped.tobytes() == drawn.tobytes(), text
+        again = pictures.Stamps.from_kept(stamps.kept())
+        assert not again.new
+        again.stamp(restamped := Image.new("P", (900, 60), 0), (13, 7), text, size, 3)
+        assert restamped.tobytes() == drawn.tobytes() and not again.new
+    kept = stamps.kept()
+    size = int.from_bytes(kept[:8], "big")
+    head = json.loads(kept[8:8 + size])
+    head["pillow"] = "0.0"
+    other = json.dumps(head).encode()
+    assert not pictures.Stamps.from_kept(len(other).to_bytes(8, "big") + other
+                                         + kept[8 + size:]).masks
+
+
+def test_only_the_most_recently_used_stamps_are_kept(monkeypatch) -> None:
+    monkeypatch.setattr(pictures.Stamps, "LIMIT", 3)
+    stamps = pictures.Stamps()
+    image = Image.new("P", (200, 40), 0)
+    for text in ("a", "b", "c", "d", "b"):
+        stamps.stamp(image, (0, 0), text, 16, 1)
+    assert list(pictures.Stamps.from_kept(stamps.kept()).masks) == ["16 c", "16 d", "16 b"]
 
 
 def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
@@ -201,6 +232,7 @@ def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
     out = tmp_path / "site"
     command = [sys.executable, "-m", "atlas", "build", "--seeds", str(seeds), "--out", str(out)]
     subprocess.run(command, check=True, capture_output=True)
+    assert list(out.parent.glob(".atlas-cache/site/memo-picture-text-*"))  # its text, kept
     edit_record(seeds / "cloud.csv", "Saudi Arabia,", ",joint_venture,", ",region,")
     subprocess.run(command, check=True, capture_output=True)
     assert rgb(out / "pictures" / "cloud.png", inside("SAU")) == "#0072B2"
