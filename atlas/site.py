@@ -94,6 +94,7 @@ def standalone_html(site: Mapping[str, bytes | Path]) -> bytes:
         css = re.sub(r"url\((images/[\w.-]+\.png)\)", image, css)
         return f"<style>{css}</style>"
 
+    html = re.sub(r'<link rel="preload" [^>]*>', "", html)  # everything is inline
     html = re.sub(r'<script src="([^"]+)"></script>', script, html)
     detail = text("data/geometry.js")  # loaded on zoom by the site; inline here
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)

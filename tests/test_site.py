@@ -166,8 +166,24 @@ def test_phone_viewport(browser, real_site: Path) -> None:
     phone.page.close()
 
 
+def test_the_page_asks_for_its_scripts_and_styles_at_once(built_site: Path) -> None:
+    """Each script and stylesheet is preloaded (so they load side by side), in the page's order;
+    the single file, with everything inline, preloads nothing."""
+    import re
+
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="(script|style)">', html)
+    scripts = re.findall(r'<script src="([^"]+)">', html)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    used = [(src, "script") for src in scripts] + [(href, "style") for href in styles]
+    assert preloaded == used and len(used) == 6
+    assert html.index('rel="preload"') < html.index("<script src=")
+    assert all((built_site / href).is_file() for href, _kind in used)
+
+
 def test_single_file_works_offline_on_its_own(offline_page, seeds: Path, tmp_path: Path) -> None:
     build.run(seeds, tmp_path / "site", single_file=True)
+    assert b'rel="preload"' not in (tmp_path / "site" / build.STANDALONE).read_bytes()
     alone = tmp_path / "mail" / "atlas.html"
     alone.parent.mkdir()
     alone.write_bytes((tmp_path / "site" / build.STANDALONE).read_bytes())  # nothing beside it

@@ -81,8 +81,8 @@
     this.country = D.countries[h.country] ? h.country : null;
     this.renderer = L.svg({ padding: 0.5 });
     map.fitBounds([[-56, -170], [78, 180]]);
-    // The controls first: the layer control measures the page when added, which is quick
-    // before the country shapes are in it.
+    // The controls first, then the country shapes (nothing measures the page in between: see
+    // buildLayerControl).
     this.buildHeader();
     this.buildLayerControl();
     this.buildLegend();
@@ -398,7 +398,19 @@
       self.bases[l.id] = group;
       named[escapeHtml(l.title)] = group;  // Leaflet inserts layer names as HTML
     });
-    this.control = L.control.layers(named, {}, { collapsed: false, position: "topleft" }).addTo(this.map);
+    var control = L.control.layers(named, {}, { collapsed: false, position: "topleft" });
+    // Leaflet's expand() measures the page to fit the list in the map: a layout forced in the
+    // middle of the first drawing (about 30 ms). Expand without measuring now, and measure
+    // once the map has been painted.
+    var expand = control.expand;
+    control.expand = function () {
+      L.DomUtil.addClass(this._container, "leaflet-control-layers-expanded");
+      return this;
+    };
+    this.control = control.addTo(this.map);
+    requestAnimationFrame(function () {
+      setTimeout(function () { control.expand = expand; control.expand(); }, 0);
+    });
     this.bases[this.layer].addTo(this.map);
     this.map.on("baselayerchange", function (e) {
       if (e.layer && e.layer.atlasLayer) self.setLayer(e.layer.atlasLayer);
