@@ -367,8 +367,8 @@ def _pictures(cache: Cache, data: dict, code: str, geo: str,
     def collect() -> dict[str, Path]:
         for (name, entry, key), made in zip(todo, painter.results(), strict=True):
             out[name] = cache.file(entry, key, lambda made=made: made)
-        if painter.sheet is not None:  # drawn in-process: keep the sheet for the next builds
-            cache.file(SHEET, base, painter.sheet.kept)
+        if painter.sheet:  # made afresh: keep the sheet for the next builds
+            cache.file(SHEET, base, lambda: painter.sheet)
         if painter.stamps:  # new text was drawn: keep it for the next builds
             cache.keep(f"{STAMPS}-{code[:16]}", painter.stamps)
         return out

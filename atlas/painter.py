@@ -1,14 +1,16 @@
-"""Draws the report pictures a build asks for: beside the build, in a forked child, where it can.
+"""Draws the report pictures a build asks for: beside the build, in a child process, where it can.
 
 A rebuild after a class change redraws one or two pictures. Pillow takes about 25 ms to import
-and a PNG about 15 ms to draw, against about 0.1 s for the rest of such a rebuild, so the
-pictures are drawn by a painter forked early: by the `atlas build` command before it imports
-anything else (start_early), else by the build as it starts. The child imports Pillow while the
-parent imports and validates, reads the sheet once the build names it (use), then draws what the
-build asks for (ask) while the parent writes the downloads and pages, or is stopped, if nothing
-needs drawing. Where fork is missing or unsafe (other threads, as under `atlas serve`), where
-Pillow is already loaded, where there is one core, or when the build has a page to render in
-another process already (a cold build: the cores are busy), the pictures are drawn in-process.
+and a PNG about 10 ms to draw, against about 0.1 s for the rest of such a rebuild, so the
+pictures are drawn by a painter started early: by the `atlas build` command before it imports
+anything else (start_early), else by the build as it starts. The child (`python -P -m
+atlas.painter`, spawned, not forked: a forked child would make the parent copy every page of
+memory it writes to, about 7 ms over a rebuild) imports Pillow while the parent imports and
+validates, reads the sheet once the build names it (use), then draws what the build asks for
+(ask) while the parent writes the downloads and pages, or is stopped, if nothing needs drawing.
+Where Pillow is already loaded, where there is one core, in a long-running process (`atlas
+serve`), or when the build has a page to render in another process already (a cold build: the
+cores are busy), the pictures are drawn in-process.
 """
 
 from __future__ import annotations
@@ -17,35 +19,45 @@ import contextlib
 import json
 import os
 import sys
-import threading
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from atlas import pictures
 from atlas.errors import AtlasError
 
+if TYPE_CHECKING:  # imported when used: the painter starts before anything else is imported
+    from pathlib import Path
+
+    from atlas import pictures
+
 #: What to draw: the format ("png" or "svg") and the picture.
-Job = tuple[str, pictures.Picture]
+Job = tuple[str, "pictures.Picture"]
 
 
 def draw(sheet: pictures.Sheet, stamps: pictures.Stamps, fmt: str, pic: pictures.Picture
          ) -> bytes:
+    from atlas import pictures
+
     if fmt == "png":
         return pictures.png(sheet, pic, stamps)
     return pictures.svg(sheet, pic).encode("utf-8")
 
 
-def make_sheet(kept: Path | None) -> pictures.Sheet:
-    """The sheet as a build kept it (Sheet.kept) at `kept`, else read from the boundaries."""
+def make_sheet(kept: Path | None) -> tuple[pictures.Sheet, bool]:
+    """The sheet as a build kept it (Sheet.kept) at `kept`, else read from the boundaries; and
+    whether it was made afresh (and so is worth keeping)."""
+    from atlas import pictures
+
     if kept is not None:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            return pictures.Sheet.from_kept(kept.read_bytes())
+            return pictures.Sheet.from_kept(kept.read_bytes()), False
     from atlas import boundaries
 
-    return pictures.Sheet(boundaries.picture_sheet())
+    return pictures.Sheet(boundaries.picture_sheet()), True
 
 
 def read_stamps(kept: Path | None) -> pictures.Stamps:
     """The text stamps kept at `kept` (Stamps.kept), else none."""
+    from atlas import pictures
+
     if kept is not None:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             return pictures.Stamps.from_kept(kept.read_bytes())
@@ -58,8 +70,9 @@ class Painter:
     def __init__(self) -> None:
         self.kept: tuple[Path | None, Path | None] = (None, None)
         self.jobs: list[Job] = []
-        self.sheet: pictures.Sheet | None = None  # made here, if it drew anything
-        self.stamps: bytes | None = None  # the text stamps to keep, if new ones were made
+        # What to keep for the next builds once the results are in (see Sheet.kept, Stamps.kept):
+        self.sheet: bytes | None = None  # the sheet, if it was made afresh
+        self.stamps: bytes | None = None  # the text stamps, if new ones were made
 
     def use(self, sheet: Path | None, stamps: Path | None) -> None:
         """Draw on the sheet kept at `sheet` (None: not kept; read from the boundaries), with
@@ -73,9 +86,10 @@ class Painter:
         """One result per job, in order."""
         if not self.jobs:
             return []
-        self.sheet = sheet = make_sheet(self.kept[0])
+        sheet, fresh = make_sheet(self.kept[0])
         stamps = read_stamps(self.kept[1])
         drawn = [draw(sheet, stamps, fmt, pic) for fmt, pic in self.jobs]
+        self.sheet = sheet.kept() if fresh else None
         self.stamps = stamps.kept() if stamps.new else None
         return drawn
 
@@ -83,27 +97,33 @@ class Painter:
         """Stop without results (the build failed, or needs none)."""
 
 
-class ForkedPainter(Painter):
-    """Draws in a forked child that gets ready as soon as it starts (see the module's doc).
+class ChildPainter(Painter):
+    """Draws in a child process that gets ready as soon as it starts (see the module's doc).
 
     The request pipe carries one line, the paths of the kept sheet and stamps, then the jobs up
     to its end; the results pipe carries each result as its 8-byte length and its bytes, then the
-    stamps to keep (empty: none), or the child's error."""
+    sheet and the stamps to keep (empty: none), or the child's error."""
 
     def __init__(self) -> None:
         super().__init__()
         request_in, request = os.pipe()
         results, results_out = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
+        try:
+            for fd in (request_in, results_out):
+                os.set_inheritable(fd, True)
+            self.pid = os.posix_spawn(sys.executable, [
+                sys.executable, "-P", "-m", "atlas.painter", str(request_in), str(results_out)],
+                os.environ)
+        except BaseException:
             os.close(request)
             os.close(results)
-            _child(request_in, results_out)  # never returns
-        os.close(request_in)
-        os.close(results_out)
+            raise
+        finally:
+            os.close(request_in)
+            os.close(results_out)
         self._request: int | None = request  # the parent's ends, while it has them
         self._results: int | None = results
-        self._writer: threading.Thread | None = None
+        self._writer: Any = None  # the thread sending the jobs
 
     def use(self, sheet: Path | None, stamps: Path | None) -> None:
         """Name the sheet and stamps: the child reads them at once (a line fits in the pipe: no
@@ -120,6 +140,8 @@ class ForkedPainter(Painter):
         if not jobs:  # nothing to draw: no need to wait for the child to get ready
             self.cancel()
             return
+        import threading
+
         payload = json.dumps([[fmt, list(pic)] for fmt, pic in jobs]).encode()
         fd, self._request = self._request, None
 
@@ -146,9 +168,10 @@ class ForkedPainter(Painter):
             size = int.from_bytes(data[pos:pos + 8], "big")
             out.append(data[pos + 8:pos + 8 + size])
             pos += 8 + size
-        if len(out) != len(self.jobs) + 1 or pos != len(data):
+        if len(out) != len(self.jobs) + 2 or pos != len(data):
             raise AtlasError("drawing the pictures failed: the painter's results were cut short")
         self.stamps = out.pop() or None
+        self.sheet = out.pop() or None
         return out
 
     def cancel(self) -> None:
@@ -166,9 +189,13 @@ class ForkedPainter(Painter):
 
 
 def _child(request_in: int, results_out: int) -> None:
-    """The painter: get ready, read the sheet's path and the jobs, write the results, or the
-    error for the parent to report if it asks, then exit at once. A request that ends early
-    means the parent went away, or needs nothing drawn."""
+    """The painter: get ready, read the paths of the sheet and stamps, and the jobs, write the
+    results, or the error for the parent to report if it asks, then exit at once. A request that
+    ends early means the parent went away, or needs nothing drawn."""
+    from pathlib import Path
+
+    from atlas import pictures
+
     code, out = 1, b""
     try:
         pictures.get_ready()
@@ -177,12 +204,12 @@ def _child(request_in: int, results_out: int) -> None:
             if not line:  # the parent went away
                 os._exit(0)
             sheet_path, stamps_path = (None if p is None else Path(p) for p in json.loads(line))
-            sheet = make_sheet(sheet_path)
+            sheet, fresh = make_sheet(sheet_path)
             stamps = read_stamps(stamps_path)
             pictures.get_ready(sheet)
             jobs = json.loads(pipe.read() or b"[]")
         drawn = [draw(sheet, stamps, fmt, pictures.Picture(*fields)) for fmt, fields in jobs]
-        drawn.append(stamps.kept() if stamps.new else b"")
+        drawn += [sheet.kept() if fresh else b"", stamps.kept() if stamps.new else b""]
         out = b"".join(len(data).to_bytes(8, "big") + data for data in drawn)
         code = 0
     except BaseException:
@@ -195,23 +222,22 @@ def _child(request_in: int, results_out: int) -> None:
         os._exit(code)
 
 
-def _can_fork() -> bool:
-    """Whether forking now is safe and can help: no other threads, Pillow not loaded yet (else
-    drawing in-process costs no import), and another core to draw on."""
+def _can_start() -> bool:
+    """Whether a child painter can help: Pillow not loaded yet (else drawing in-process costs
+    no import), and another core to draw on."""
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
              else os.cpu_count() or 1)
-    return (hasattr(os, "fork") and threading.active_count() == 1
-            and "PIL.Image" not in sys.modules and cores > 1)
+    return hasattr(os, "posix_spawn") and "PIL.Image" not in sys.modules and cores > 1
 
 
-_early: ForkedPainter | None = None  # forked by start_early(), until start() takes it
+_early: ChildPainter | None = None  # started by start_early(), until start() takes it
 
 
 def start_early() -> None:
-    """Fork the painter now, before a command's imports, for the build that follows to use."""
+    """Start the painter now, before a command's imports, for the build that follows to use."""
     global _early
-    if _early is None and _can_fork():
-        _early = ForkedPainter()
+    if _early is None and _can_start():
+        _early = ChildPainter()
 
 
 def stop_early() -> None:
@@ -223,8 +249,8 @@ def stop_early() -> None:
 
 
 def start(sheet: Path | None, stamps: Path | None, busy: bool) -> Painter:
-    """A painter drawing on the sheet and with the stamps kept at these paths (see use()):
-    forked (early, or now) if that helps and is safe (see the module's doc), else in-process.
+    """A painter drawing on the sheet and with the stamps kept at these paths (see use()): a
+    child (started early, or now) if that helps (see the module's doc), else in-process.
     `busy`: another process is already working for this build."""
     global _early
     early, _early = _early, None
@@ -234,6 +260,15 @@ def start(sheet: Path | None, stamps: Path | None, busy: bool) -> Painter:
             early.cancel()
         painter = Painter()
     else:
-        painter = early or (ForkedPainter() if _can_fork() else Painter())
+        import threading
+
+        # A long-running process (`atlas serve`, with its server thread) draws in-process: once
+        # Pillow is loaded there, drawing costs it only the drawing.
+        alone = threading.active_count() == 1
+        painter = early or (ChildPainter() if alone and _can_start() else Painter())
     painter.use(sheet, stamps)
     return painter
+
+
+if __name__ == "__main__":  # the child painter: python -P -m atlas.painter REQUEST_FD RESULTS_FD
+    _child(int(sys.argv[1]), int(sys.argv[2]))

@@ -157,33 +157,34 @@ def a_picture(seeds: Path, tmp_path: Path, lid: str = "cloud") -> pictures.Pictu
     return pictures.picture(layer, values, data["coverage"][lid], data["meta"])
 
 
-def test_a_forked_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
-    """A rebuild draws changed pictures in a forked child (atlas.painter): same bytes, in the
+def test_a_child_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
+    """A rebuild draws changed pictures in a child process (atlas.painter): same bytes, in the
     order asked, and the same text stamps to keep."""
     jobs = [(fmt, a_picture(seeds, tmp_path, lid))
             for lid in ("cloud", "mou", "footprint") for fmt in ("png", "svg")]
-    forked, inline = painter.ForkedPainter(), painter.Painter()
-    for p in (forked, inline):
+    child, inline = painter.ChildPainter(), painter.Painter()
+    for p in (child, inline):
         p.use(None, tmp_path / "no-stamps-yet")
         p.ask(jobs)
-    drawn = forked.results()
+    drawn = child.results()
     assert drawn == inline.results()
     assert len(set(drawn)) == len(jobs)
     assert drawn[0].startswith(b"\x89PNG") and b"<svg" in drawn[1]
-    assert forked.stamps and forked.stamps == inline.stamps
+    assert child.stamps and child.stamps == inline.stamps
+    assert child.sheet and child.sheet == inline.sheet  # made afresh (none kept): to keep
     with pytest.raises(ChildProcessError):  # the child is gone, not a zombie
-        os.waitpid(forked.pid, 0)
+        os.waitpid(child.pid, 0)
 
 
 def test_a_painter_that_fails_is_an_error_and_a_cancelled_one_is_gone(seeds: Path,
                                                                      tmp_path: Path) -> None:
     pic = a_picture(seeds, tmp_path)
-    broken = painter.ForkedPainter()
+    broken = painter.ChildPainter()
     broken.use(None, None)
     broken.ask([("png", pic._replace(fills={"SAU": "#123456"}))])  # a colour not in the legend
     with pytest.raises(AtlasError, match="(?s)drawing the pictures failed:.*KeyError"):
         broken.results()
-    idle = painter.ForkedPainter()
+    idle = painter.ChildPainter()
     idle.cancel()  # a build that fails before it asks for anything
     with pytest.raises(ChildProcessError):
         os.waitpid(idle.pid, 0)
@@ -239,6 +240,18 @@ def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
     build.run(seeds, tmp_path / "fresh")
     for path in (out / "pictures").iterdir():
         assert path.read_bytes() == (tmp_path / "fresh" / "pictures" / path.name).read_bytes()
+
+
+def test_a_sheet_drawn_on_by_a_child_painter_is_kept(seeds: Path, tmp_path: Path) -> None:
+    """A rebuild whose page is cached but whose sheet is not (the last build had no pictures)
+    draws in a child painter, and keeps the sheet that child made for the builds after it."""
+    out = tmp_path / "site"
+    build.run(seeds, out, pictures=False)
+    sheets = out.parent / build.CACHE_DIR / out.name
+    assert not list(sheets.glob(f"{build.SHEET}-*"))
+    build.run(seeds, out)
+    assert len(list(sheets.glob(f"{build.SHEET}-*"))) == 1
+    assert len(list((out / "pictures").iterdir())) == 2 * len(LAYERS)
 
 
 def test_a_kept_sheet_draws_the_same_pictures(seeds: Path, tmp_path: Path) -> None:
