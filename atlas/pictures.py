@@ -149,7 +149,7 @@ class Stamps:
 
     #: At most this many are kept (the least recently used go first): every layer's lines,
     #: with room for the counts of many edits.
-    LIMIT = 512
+    LIMIT = 256
 
     def __init__(self) -> None:
         self.masks: dict[str, tuple[int, int, Any]] = {}  # "size text": left, top, mask
