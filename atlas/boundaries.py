@@ -109,8 +109,8 @@ def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] |
     """
     if not data.startswith(b'{"type":"FeatureCollection"'):
         return None
-    props: list[dict[str, Any]] = []
-    geometry: dict[str, bytes] = {}
+    texts: list[bytes] = []  # each feature's properties, as JSON
+    shapes: list[bytes] = []  # each feature's geometry, as JSON
     start = data.find(b"\n") + 1  # the first feature's line; the last line is "]}"
     while start and not data.startswith(b"]", start):
         end = data.find(b"\n", start)
@@ -122,10 +122,11 @@ def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] |
         mid = data.find(_MID, start, stop)  # geometry JSON never holds this text
         if mid < 0 or not data.startswith(_HEAD, start) or not data.endswith(_TAIL, mid, stop):
             return None
-        p = json.loads(data[mid + len(_MID):stop - len(_TAIL)])
-        props.append(p)
-        geometry[p["iso3"]] = data[start + len(_HEAD):mid]
+        texts.append(data[mid + len(_MID):stop - len(_TAIL)])
+        shapes.append(data[start + len(_HEAD):mid])
         start = end + 1
+    props: list[dict[str, Any]] = json.loads(b"[" + b",".join(texts) + b"]")  # one parse
+    geometry = {p["iso3"]: shape for p, shape in zip(props, shapes, strict=True)}
     return (props, geometry) if props else None
 
 
