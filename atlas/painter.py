@@ -131,7 +131,8 @@ class ChildPainter(Painter):
         super().use(sheet, stamps)
         if self._request is not None:
             paths = [None if path is None else str(path) for path in self.kept]
-            os.write(self._request, json.dumps(paths).encode() + b"\n")
+            with contextlib.suppress(BrokenPipeError):  # the child is gone: see results()
+                os.write(self._request, json.dumps(paths).encode() + b"\n")
 
     def ask(self, jobs: list[Job]) -> None:
         """Send the jobs, from a thread: the child reads them once it is ready, and a pipe holds
@@ -161,6 +162,8 @@ class ChildPainter(Painter):
         if self._writer is not None:
             self._writer.join()
         _, status = os.waitpid(self.pid, 0)
+        if status != 0 and not data:  # the child did not get going (it could not start Python,
+            return super().results()  # say): draw in-process, where any error is the build's
         if status != 0:  # the child sent its error instead of results
             raise AtlasError("drawing the pictures failed:\n" + data.decode(errors="replace"))
         out, pos = [], 0
@@ -237,7 +240,8 @@ def start_early() -> None:
     """Start the painter now, before a command's imports, for the build that follows to use."""
     global _early
     if _early is None and _can_start():
-        _early = ChildPainter()
+        with contextlib.suppress(OSError):  # no child, then: the build draws in-process
+            _early = ChildPainter()
 
 
 def stop_early() -> None:
@@ -265,9 +269,19 @@ def start(sheet: Path | None, stamps: Path | None, busy: bool) -> Painter:
         # A long-running process (`atlas serve`, with its server thread) draws in-process: once
         # Pillow is loaded there, drawing costs it only the drawing.
         alone = threading.active_count() == 1
-        painter = early or (ChildPainter() if alone and _can_start() else Painter())
+        painter = early or _child_or_none(alone) or Painter()
     painter.use(sheet, stamps)
     return painter
+
+
+def _child_or_none(alone: bool) -> ChildPainter | None:
+    """A child painter if one can help and starts, else None (draw in-process)."""
+    if not (alone and _can_start()):
+        return None
+    try:
+        return ChildPainter()
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":  # the child painter: python -P -m atlas.painter REQUEST_FD RESULTS_FD

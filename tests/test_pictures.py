@@ -190,6 +190,23 @@ def test_a_painter_that_fails_is_an_error_and_a_cancelled_one_is_gone(seeds: Pat
         os.waitpid(idle.pid, 0)
 
 
+def test_a_painter_that_cannot_start_leaves_the_drawing_to_the_build(seeds: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """No usable interpreter for the child: the pictures are drawn in-process, the same."""
+    jobs = [("png", a_picture(seeds, tmp_path)), ("svg", a_picture(seeds, tmp_path))]
+    expected = painter.Painter()
+    expected.use(None, None)
+    expected.ask(jobs)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, then exits at once, silent
+    dead = painter.ChildPainter()
+    dead.use(None, None)
+    dead.ask(jobs)
+    assert dead.results() == expected.results()
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    monkeypatch.setattr(painter, "_can_start", lambda: True)
+    assert type(painter.start(None, None, busy=False)) is painter.Painter
+
+
 def test_text_is_stamped_as_pillow_draws_it_and_kept_between_builds(tmp_path: Path) -> None:
     """Text stamps (kept between builds so a rebuild need not render unchanged text) give the
     pixels ImageDraw.text gives, after being kept; stamps of another Pillow are not used."""
