@@ -1,8 +1,9 @@
 """The `atlas` command (and `python -m atlas`): the click CLI (atlas.cli), started quickly.
 
-`atlas build` forks its painter before anything else is imported (atlas.painter), and every
-command ends with os._exit once its output is flushed: tearing the interpreter down (collecting
-and freeing every module and object) would add about 10 ms to a command that takes 0.1 s.
+`atlas build` starts its painter process before click and the rest are imported (atlas.painter),
+and every command ends with os._exit once its output is flushed: tearing the interpreter down
+(collecting and freeing every module and object) would add about 10 ms to a command that takes
+0.1 s.
 """
 
 from __future__ import annotations

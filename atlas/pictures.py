@@ -4,8 +4,9 @@ Each picture has the layer's title, the map (Equal Earth projection, by pyproj; 
 out), a legend with the class counts (no data hatched, as on the site) and a source line. The
 shapes are the world-view boundaries already projected to the picture's pixels ("the sheet",
 written by `atlas geodata` beside the boundaries), so a build only fills them in: Pillow draws
-the PNG with a palette, and the SVG is written as text. All layers together take about 0.15 s,
-so every build writes them (matplotlib took about 6 s).
+the PNG with a palette (its text stamped from masks kept between builds: Stamps), and the SVG
+is written as text. All layers together take about 0.15 s, so every build writes them
+(matplotlib took about 6 s); a rebuild redraws only those whose content changed.
 """
 
 from __future__ import annotations
