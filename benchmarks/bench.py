@@ -72,8 +72,9 @@ def edit_one_record(seeds: Path, n: int, column: str = "year") -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def draw_time(index: Path, expected: int) -> float:
-    """Seconds from navigation start until `expected` country paths are in the page."""
+def draw_time(index: Path, expected: int) -> tuple[float, float]:
+    """Seconds from navigation start until `expected` country paths are in the page, and until
+    the frame that shows them has been painted (the first task after that frame's rendering)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -87,9 +88,12 @@ def draw_time(index: Path, expected: int) -> float:
         page.wait_for_function(
             "n => document.querySelectorAll('.leaflet-overlay-pane path').length >= n",
             arg=expected, timeout=120_000, polling="raf")
-        ms = page.evaluate("performance.now()")
+        drawn = page.evaluate("performance.now()")
+        painted = page.evaluate(
+            "new Promise(done => requestAnimationFrame(() => setTimeout(() => "
+            "done(performance.now()), 0)))")
         browser.close()
-    return ms / 1000
+    return drawn / 1000, painted / 1000
 
 
 def private_copy(seeds: Path, work: Path) -> Path:
@@ -112,7 +116,7 @@ def private_copy(seeds: Path, work: Path) -> Path:
 
 def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser: bool,
             features: int) -> dict:
-    cold, noop, edit, edit_class, draw = [], [], [], [], []
+    cold, noop, edit, edit_class, draw, paint = [], [], [], [], [], []
     for i in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(site.parent / ".atlas-cache", ignore_errors=True)
@@ -126,7 +130,9 @@ def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser:
         expected = features
         if (site / "paths.json").is_file():  # the baseline draws every layer at once
             expected = json.loads((site / "paths.json").read_text())
-        draw.append(draw_time(site / "index.html", expected))
+        drawn, painted = draw_time(site / "index.html", expected)
+        draw.append(drawn)
+        paint.append(painted)
     raw, gz = page_bytes(site)
     result = {"name": name, "page_bytes": raw, "page_bytes_gzip": gz,
               "cold_build_s": statistics.median(cold), "noop_rebuild_s": statistics.median(noop),
@@ -134,6 +140,7 @@ def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser:
               "edit_class_rebuild_s": statistics.median(edit_class)}
     if draw:
         result["drawn_s"] = statistics.median(draw)
+        result["painted_s"] = statistics.median(paint)
     return result
 
 
@@ -203,7 +210,8 @@ def report(r: dict) -> str:
             ("no-op rebuild (s)", "noop_rebuild_s", "{:.2f}"),
             ("rebuild, one record's year (s)", "edit_rebuild_s", "{:.2f}"),
             ("rebuild, one record's class (s)", "edit_class_rebuild_s", "{:.2f}"),
-            ("drawn in Chromium (s)", "drawn_s", "{:.2f}")]
+            ("drawn in Chromium (s)", "drawn_s", "{:.2f}"),
+            ("... and painted (s)", "painted_s", "{:.2f}")]
     out = [f"{'':32} {'baseline':>14} {'atlas':>14} {'ratio':>8}"]
     for label, key, fmt in rows:
         if key in r["atlas"]:

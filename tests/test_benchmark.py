@@ -15,6 +15,8 @@ def test_benchmark_runs_on_a_small_input(tmp_path: Path) -> None:
                 "edit_rebuild_s", "edit_class_rebuild_s"} <= set(result[side])
     assert result["atlas"]["page_bytes"] < result["baseline"]["page_bytes"]
     assert ("drawn_s" in result["atlas"]) == CHROMIUM.exists()
+    if CHROMIUM.exists():
+        assert result["atlas"]["painted_s"] >= result["atlas"]["drawn_s"]
     assert result["single_file_bytes"] > 0
     text = bench.report(result)
     assert "page bytes (gzip)" in text and "ratio" in text
