@@ -19,10 +19,10 @@ def main() -> None:
         from atlas import painter
 
         painter.start_early()
-    from atlas.cli import cli
-
     status: object = 0
     try:
+        from atlas.cli import cli
+
         cli.main()  # always ends in SystemExit (click's standalone mode)
     except SystemExit as end:
         status = end.code
