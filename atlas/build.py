@@ -38,7 +38,7 @@ CACHE_DIR = ".atlas-cache"
 DIGESTS_MEMO = "memo-file-digests"
 CONFIG_MEMO = "memo-layers-toml"
 SHEET = "picture-sheet"  # the pictures' sheet as atlas.pictures.Sheet.kept() keeps it
-STAMPS = "memo-picture-text"  # + the code's digest: the pictures' text as Stamps.kept() keeps it
+STAMPS = "memo-picture-text"  # the pictures' text as atlas.pictures.Stamps.kept() keeps it
 
 
 class Checked(NamedTuple):
@@ -188,7 +188,7 @@ class Cache:
         tmp.replace(self.root / name)
 
     def start(self, name: str, key: str, command: list[str]) -> Pending:
-        """Like get(), but a miss is made by `command` (its stdout), running in the background."""
+        """Like file(), but a miss is made by `command` (its stdout), running in the background."""
         if (self.root / self.entry(name, key)).is_file():
             return Pending(self, name, key, None)
         import subprocess  # only on a miss: a rebuild with the page cached never starts one
@@ -278,8 +278,13 @@ def _painter(cache: Cache, code: str, geo: str, pictures: bool, busy: bool) -> P
     if not pictures:
         painter.stop_early()
         return painter.Painter()
-    return painter.start(cache.stored(SHEET, code + geo),
-                         cache.memo_path(f"{STAMPS}-{code[:16]}"), busy=busy)
+    return painter.start(cache.stored(SHEET, code + geo), cache.memo_path(_stamps(code)),
+                         busy=busy)
+
+
+def _stamps(code: str) -> str:
+    """The name of the text stamps' memo: by the code's digest, as fonts and sizes are code."""
+    return f"{STAMPS}-{code[:16]}"
 
 
 def _build(seeds: Path, out: Path, cache: Cache, digests: FileDigests, code: str, geo: str,
@@ -370,7 +375,7 @@ def _pictures(cache: Cache, data: dict, code: str, geo: str,
         if painter.sheet:  # made afresh: keep the sheet for the next builds
             cache.file(SHEET, base, lambda: painter.sheet)
         if painter.stamps:  # new text was drawn: keep it for the next builds
-            cache.keep(f"{STAMPS}-{code[:16]}", painter.stamps)
+            cache.keep(_stamps(code), painter.stamps)
         return out
 
     return collect

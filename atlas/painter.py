@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from atlas.errors import AtlasError
 
 if TYPE_CHECKING:  # imported when used: the painter starts before anything else is imported
+    from collections.abc import Callable
     from pathlib import Path
 
     from atlas import pictures
@@ -41,27 +42,28 @@ def draw(sheet: pictures.Sheet, stamps: pictures.Stamps, fmt: str, pic: pictures
     return pictures.svg(sheet, pic).encode("utf-8")
 
 
+def _read_kept(kept: Path | None, read: Callable[[bytes], Any]) -> Any:
+    """What a build kept at `kept`, as `read` reads it; None if missing, unreadable or damaged."""
+    if kept is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            return read(kept.read_bytes())
+    return None
+
+
 def make_sheet(kept: Path | None) -> tuple[pictures.Sheet, bool]:
     """The sheet as a build kept it (Sheet.kept) at `kept`, else read from the boundaries; and
     whether it was made afresh (and so is worth keeping)."""
-    from atlas import pictures
+    from atlas import boundaries, pictures
 
-    if kept is not None:
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            return pictures.Sheet.from_kept(kept.read_bytes()), False
-    from atlas import boundaries
-
-    return pictures.Sheet(boundaries.picture_sheet()), True
+    sheet = _read_kept(kept, pictures.Sheet.from_kept)
+    return (sheet, False) if sheet else (pictures.Sheet(boundaries.picture_sheet()), True)
 
 
 def read_stamps(kept: Path | None) -> pictures.Stamps:
     """The text stamps kept at `kept` (Stamps.kept), else none."""
     from atlas import pictures
 
-    if kept is not None:
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            return pictures.Stamps.from_kept(kept.read_bytes())
-    return pictures.Stamps()
+    return _read_kept(kept, pictures.Stamps.from_kept) or pictures.Stamps()
 
 
 class Painter:

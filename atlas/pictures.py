@@ -177,10 +177,9 @@ class Stamps:
         from PIL import __version__
 
         items = list(self.masks.items())[-self.LIMIT:]
-        head = json.dumps({"pillow": __version__, "stamps": [
-            [key, left, top, *mask.size] for key, (left, top, mask) in items]}).encode()
-        return b"".join([len(head).to_bytes(8, "big"), head,
-                         *(mask.tobytes() for _key, (_l, _t, mask) in items)])
+        return _pack({"pillow": __version__, "stamps": [
+            [key, left, top, *mask.size] for key, (left, top, mask) in items]},
+            *(mask.tobytes() for _key, (_l, _t, mask) in items))
 
     @classmethod
     def from_kept(cls, data: bytes) -> Stamps:
@@ -189,11 +188,9 @@ class Stamps:
         from PIL import Image, __version__
 
         stamps = cls()
-        size = int.from_bytes(data[:8], "big")
-        head = json.loads(data[8:8 + size])
+        head, pos = _unpack(data)
         if head["pillow"] != __version__:
             return stamps
-        pos = 8 + size
         for key, left, top, width, height in head["stamps"]:
             end = pos + (width + 7) // 8 * height
             stamps.masks[key] = (left, top, Image.frombytes("1", (width, height), data[pos:end]))
@@ -201,6 +198,19 @@ class Stamps:
         if pos != len(data):
             raise ValueError("kept stamps cut short")
         return stamps
+
+
+def _pack(head: dict[str, Any], *blobs: bytes) -> bytes:
+    """A kept record (Sheet.kept, Stamps.kept): the head as JSON after its 8-byte length, then
+    the blobs the head describes."""
+    text = json.dumps(head).encode()
+    return b"".join([len(text).to_bytes(8, "big"), text, *blobs])
+
+
+def _unpack(data: bytes) -> tuple[dict[str, Any], int]:
+    """The head of a kept record, and where its blobs start."""
+    size = int.from_bytes(data[:8], "big")
+    return json.loads(data[8:8 + size]), 8 + size
 
 
 def get_ready(sheet: Sheet | None = None) -> None:
@@ -212,7 +222,7 @@ def get_ready(sheet: Sheet | None = None) -> None:
     for size in (38, 20, 16):
         _font(size)
     if sheet is not None:
-        assert sheet.raster is not None and sheet.hatched is not None
+        _ = sheet.hatched  # a cached property, made from the raster (cached too)
 
 
 #: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
@@ -235,21 +245,18 @@ class Sheet:
 
     def kept(self) -> bytes:
         """The keys, paths, raster and hatch, as from_kept() reads them."""
-        head = json.dumps({"keys": self.keys, "paths": self.paths,
-                           "raster": [self.raster.mode, *self.raster.size],
-                           "hatch": list(self.hatch.size)}).encode()
-        return (len(head).to_bytes(8, "big") + head + self.raster.tobytes()
-                + self.hatch.tobytes())
+        return _pack({"keys": self.keys, "paths": self.paths,
+                      "raster": [self.raster.mode, *self.raster.size],
+                      "hatch": list(self.hatch.size)}, self.raster.tobytes(), self.hatch.tobytes())
 
     @classmethod
     def from_kept(cls, data: bytes) -> Sheet:
         """A sheet as kept() kept it (without the shapes, which it no longer needs)."""
         from PIL import Image
 
-        size = int.from_bytes(data[:8], "big")
-        head = json.loads(data[8:8 + size])
+        head, start = _unpack(data)
         mode, width, height = head["raster"]
-        start, end = 8 + size, 8 + size + width * height * (1 if mode == "L" else 4)
+        end = start + width * height * (1 if mode == "L" else 4)
         sheet = cls.__new__(cls)
         sheet.shapes, sheet.keys, sheet.paths = [], head["keys"], head["paths"]
         sheet.raster = Image.frombytes(mode, (width, height), data[start:end])
@@ -325,7 +332,6 @@ def png(sheet: Sheet, pic: Picture, stamps: Stamps | None = None) -> bytes:
     from PIL import ImageDraw
 
     stamps = stamps if stamps is not None else Stamps()
-
     fixed = [WHITE, BORDER, TEXT, MUTED, NO_DATA_BASE, NO_DATA_LINE]
     classes = sorted({c for _label, c, _count in pic.legend if c})  # own entries: a class
     index = {color: i for i, color in enumerate(classes, len(fixed))}  # never reads as no data

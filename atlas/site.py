@@ -100,4 +100,3 @@ def standalone_html(site: Mapping[str, bytes | Path]) -> bytes:
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)
     html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
     return html.encode("utf-8")
-
