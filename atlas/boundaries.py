@@ -62,18 +62,9 @@ class Boundaries:
         return split[1]
 
     def web(self, level: str) -> str:
-        """The browser encoding of a level ("detail" or "world"): the file `atlas geodata` wrote
-        beside the boundaries (a test checks it equals a fresh encoding), else encoded afresh."""
-        path = self.path.with_name(WEB_NAMES[level])
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-        from atlas import geodata
-
-        return geodata.web_encoding(self, level)
-
-    def picture_sheet(self) -> str:
-        """The world view projected for the pictures (see picture_sheet())."""
-        return picture_sheet(self.path, self)
+        """The browser encoding of a level ("detail" or "world"), as `atlas geodata` wrote it
+        beside the boundaries (atlas.webgeom)."""
+        return _derived(self.path.with_name(WEB_NAMES[level]))
 
     @cached_property
     def keys(self) -> frozenset[str]:
@@ -88,17 +79,20 @@ class Boundaries:
         )
 
 
-def picture_sheet(path: Path | None = None, bounds: Boundaries | None = None) -> str:
-    """The world view projected for the pictures: the file `atlas geodata` wrote beside the
-    boundaries (a test checks it equals a fresh projection), else projected afresh."""
-    from atlas import pictures
+def picture_sheet(path: Path | None = None) -> str:
+    """The world view projected for the pictures (atlas.pictures), as `atlas geodata` wrote it
+    beside the boundaries."""
+    return _derived((path or default_path()).with_name(PICTURE_NAME))
 
-    path = path or default_path()
-    sheet = path.with_name(PICTURE_NAME)
-    if sheet.is_file():
-        return sheet.read_text(encoding="utf-8")
-    bounds = bounds or load(path)
-    return pictures.encode_sheet(bounds.world_json, bounds.properties)
+
+def _derived(path: Path) -> str:
+    """A file `atlas geodata` derives beside the boundaries (a test checks each equals a fresh
+    derivation)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AtlasError(f"{path}: cannot read it ({exc}); run `atlas geodata` to derive "
+                         "the boundaries again") from exc
 
 
 def _split_lines(data: bytes) -> tuple[list[dict[str, Any]], dict[str, bytes]] | None:

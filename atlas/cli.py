@@ -69,11 +69,8 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     Example:
         atlas build --seeds seeds --out build/site
     """
-    import gc
-
     from atlas import build as builder
 
-    gc.disable()  # a build is short-lived: the cycle collector would only cost it time (~5%)
     try:
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
                               single_file=single_file, pictures=pictures)

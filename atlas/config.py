@@ -97,7 +97,7 @@ def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
 
 def read(seeds: Path) -> dict[str, Any]:
     """Parse `layers.toml` once; a missing or malformed file is a ValidationFailed."""
-    import tomllib  # not needed when a build has the parsed file from the previous build
+    import tomllib
 
     path = seeds / CONFIG_NAME
     try:
@@ -115,11 +115,10 @@ def load(seeds: Path) -> tuple[LayerSpec, ...]:
     return _layers(read(seeds), str(seeds / CONFIG_NAME))
 
 
-def load_all(seeds: Path, raw: dict[str, Any] | None = None
+def load_all(seeds: Path
              ) -> tuple[tuple[LayerSpec, ...], tuple[CompositeSpec, ...], dict[str, str]]:
-    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml` (or from
-    `raw`, the file as read() parsed it)."""
-    raw, shown = raw if raw is not None else read(seeds), str(seeds / CONFIG_NAME)
+    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml`."""
+    raw, shown = read(seeds), str(seeds / CONFIG_NAME)
     layers = _layers(raw, shown)
     return layers, _composites(raw, shown, layers), _meta(raw, shown)
 

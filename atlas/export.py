@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from atlas.boundaries import Boundaries
@@ -128,7 +127,7 @@ def _cell(value: Any) -> str:
 
 #: Gets a download from a cache: (file name, key, make) -> its bytes or the path of a stored
 #: copy; `make` runs on a miss.
-Getter = Callable[[str, str, Callable[[], bytes]], bytes | Path]
+Getter = Callable[[str, str, Callable[[], bytes]], bytes]
 
 
 def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
@@ -137,8 +136,8 @@ def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached) -> dict[str, bytes | Path]:
-    """Every download, as {relative path: bytes (or a stored copy's path, from `cached`)}.
+          cached: Getter = _uncached) -> dict[str, bytes]:
+    """Every download, as {relative path: bytes}, each through `cached` (a Cache.get).
 
     Each file is keyed by its columns and the joined values of the layers it shows, country by
     country in the boundaries' order (the names and geometry come from the boundaries, part of

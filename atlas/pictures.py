@@ -4,9 +4,8 @@ Each picture has the layer's title, the map (Equal Earth projection, by pyproj; 
 out), a legend with the class counts (no data hatched, as on the site) and a source line. The
 shapes are the world-view boundaries already projected to the picture's pixels ("the sheet",
 written by `atlas geodata` beside the boundaries), so a build only fills them in: Pillow draws
-the PNG with a palette (its text stamped from masks kept between builds: Stamps), and the SVG
-is written as text. All layers together take about 0.15 s, so every build writes them
-(matplotlib took about 6 s); a rebuild redraws only those whose content changed.
+the PNG with a palette, and the SVG is written as text. That is quick enough for every build to
+write them all; a rebuild redraws only those whose content changed (atlas.build caches them).
 """
 
 from __future__ import annotations
@@ -140,99 +139,13 @@ def _font(size: int) -> Any:
     return ImageFont.load_default(size=size)
 
 
-class Stamps:
-    """Text as FreeType renders it (1-bit masks), by font size and text, kept between builds.
-
-    FreeType takes about 0.7 ms a line, a third of drawing a picture; a rebuild redraws a
-    picture or two whose title, source line and most legend lines are unchanged, so it stamps
-    the masks kept by earlier builds. A stamp is what ImageDraw.text draws (a test compares).
-    """
-
-    #: At most this many are kept (the least recently used go first): every layer's lines,
-    #: with room for the counts of many edits.
-    LIMIT = 256
-
-    def __init__(self) -> None:
-        self.masks: dict[str, tuple[int, int, Any]] = {}  # "size text": left, top, mask
-        self.new = False  # any stamp made (not kept): worth keeping again
-
-    def stamp(self, image: Any, xy: tuple[int, int], text: str, size: int, fill: int) -> None:
-        """Draw `text` at `xy` (its top left, as ImageDraw.text) in palette colour `fill`."""
-        key = f"{size} {text}"
-        got = self.masks.pop(key, None)
-        if got is None:
-            from PIL import Image, ImageDraw
-
-            font = _font(size)
-            left, top, right, bottom = font.getbbox(text, mode="1")
-            mask = Image.new("1", (max(right - left, 1), max(bottom - top, 1)), 0)
-            ImageDraw.Draw(mask).text((-left, -top), text, fill=1, font=font)
-            got, self.new = (left, top, mask), True
-        self.masks[key] = got  # last: the most recently used
-        left, top, mask = got
-        image.paste(fill, (xy[0] + left, xy[1] + top), mask)
-
-    def kept(self) -> bytes:
-        """The newest LIMIT stamps, as from_kept() reads them."""
-        from PIL import __version__
-
-        items = list(self.masks.items())[-self.LIMIT:]
-        return _pack({"pillow": __version__, "stamps": [
-            [key, left, top, *mask.size] for key, (left, top, mask) in items]},
-            *(mask.tobytes() for _key, (_l, _t, mask) in items))
-
-    @classmethod
-    def from_kept(cls, data: bytes) -> Stamps:
-        """The stamps kept(); none if they were made by another version of Pillow (its
-        rendering may differ)."""
-        from PIL import Image, __version__
-
-        stamps = cls()
-        head, pos = _unpack(data)
-        if head["pillow"] != __version__:
-            return stamps
-        for key, left, top, width, height in head["stamps"]:
-            end = pos + (width + 7) // 8 * height
-            stamps.masks[key] = (left, top, Image.frombytes("1", (width, height), data[pos:end]))
-            pos = end
-        if pos != len(data):
-            raise ValueError("kept stamps cut short")
-        return stamps
-
-
-def _pack(head: dict[str, Any], *blobs: bytes) -> bytes:
-    """A kept record (Sheet.kept, Stamps.kept): the head as JSON after its 8-byte length, then
-    the blobs the head describes."""
-    text = json.dumps(head).encode()
-    return b"".join([len(text).to_bytes(8, "big"), text, *blobs])
-
-
-def _unpack(data: bytes) -> tuple[dict[str, Any], int]:
-    """The head of a kept record, and where its blobs start."""
-    size = int.from_bytes(data[:8], "big")
-    return json.loads(data[8:8 + size]), 8 + size
-
-
-def get_ready(sheet: Sheet | None = None) -> None:
-    """Do what every picture shares before any is asked for (atlas.painter does this while the
-    build validates the records): import Pillow, load the fonts and, given the sheet, make its
-    raster and hatch."""
-    from PIL import ImageDraw, PngImagePlugin  # noqa: F401  (what drawing and saving need)
-
-    for size in (38, 20, 16):
-        _font(size)
-    if sheet is not None:
-        _ = sheet.hatched  # a cached property, made from the raster (cached too)
-
-
 #: Pictures up to this tall (a legend of twelve rows) share one hatch image, cropped.
 HATCH_HEIGHT = LEGEND_TOP + 6 * LEGEND_ROW + FOOT
 
 
 class Sheet:
     """The projected shapes (from the sheet's JSON text) and what every picture of them shares:
-    the SVG paths, the index raster and the hatch. A build keeps the last three (kept()) and
-    reads them back (from_kept()) faster than it parses the shapes and draws them."""
+    the SVG paths, the index raster and the hatch, each made once per build."""
 
     def __init__(self, text: str):
         data = json.loads(text)
@@ -242,26 +155,6 @@ class Sheet:
         self.keys: list[str] = [key for key, _polygons in self.shapes]
         #: Each country's SVG path data, written beside the shapes by `atlas geodata`.
         self.paths: dict[str, str] = dict(data["paths"])
-
-    def kept(self) -> bytes:
-        """The keys, paths, raster and hatch, as from_kept() reads them."""
-        return _pack({"keys": self.keys, "paths": self.paths,
-                      "raster": [self.raster.mode, *self.raster.size],
-                      "hatch": list(self.hatch.size)}, self.raster.tobytes(), self.hatch.tobytes())
-
-    @classmethod
-    def from_kept(cls, data: bytes) -> Sheet:
-        """A sheet as kept() kept it (without the shapes, which it no longer needs)."""
-        from PIL import Image
-
-        head, start = _unpack(data)
-        mode, width, height = head["raster"]
-        end = start + width * height * (1 if mode == "L" else 4)
-        sheet = cls.__new__(cls)
-        sheet.shapes, sheet.keys, sheet.paths = [], head["keys"], head["paths"]
-        sheet.raster = Image.frombytes(mode, (width, height), data[start:end])
-        sheet.hatch = Image.frombytes("1", tuple(head["hatch"]), data[end:])
-        return sheet
 
     @cached_property
     def raster(self) -> Any:
@@ -326,12 +219,10 @@ def _hatch(height: int) -> Any:
     return strip.transform((WIDTH, height), Image.Transform.AFFINE, (1, 1, 0, 0, 0, 0))
 
 
-def png(sheet: Sheet, pic: Picture, stamps: Stamps | None = None) -> bytes:
-    """The picture as a palette PNG, WIDTH pixels wide; its text from `stamps` where they have
-    it (and added to them)."""
+def png(sheet: Sheet, pic: Picture) -> bytes:
+    """The picture as a palette PNG, WIDTH pixels wide."""
     from PIL import ImageDraw
 
-    stamps = stamps if stamps is not None else Stamps()
     fixed = [WHITE, BORDER, TEXT, MUTED, NO_DATA_BASE, NO_DATA_LINE]
     classes = sorted({c for _label, c, _count in pic.legend if c})  # own entries: a class
     index = {color: i for i, color in enumerate(classes, len(fixed))}  # never reads as no data
@@ -349,15 +240,15 @@ def png(sheet: Sheet, pic: Picture, stamps: Stamps | None = None) -> bytes:
     on_line += [0] * (len(lut) - len(on_line))
     image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "L"))
     draw = ImageDraw.Draw(image)
-    stamps.stamp(image, (MAP_BOX[0], 26), pic.title, 38, text)
+    draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
     for x, y, (label, color, count) in _legend_cells(pic.legend):
         draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
                        outline=border)
         if color is None:  # the no-data swatch, hatched inside
             inside = (x + 1, y + 3, x + 34, y + 24)
             image.paste(line, inside, mask=sheet.hatch_for(height).crop(inside))
-        stamps.stamp(image, (x + 44, y + 3), _legend_text(label, count), 20, text)
-    stamps.stamp(image, (MAP_BOX[0], height - 36), pic.source, 16, muted)
+        draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))
+    draw.text((MAP_BOX[0], height - 36), pic.source, fill=muted, font=_font(16))
     buf = io.BytesIO()
     buf.name = "picture.png"  # saving by file name loads the PNG plugin only (format= loads five)
     image.save(buf, compress_level=1, compress_type=zlib.Z_RLE)  # runs of a colour: fast, small

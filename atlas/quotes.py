@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from atlas.digests import FileDigests
+from typing import NamedTuple
 
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
@@ -41,19 +38,14 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@lru_cache(maxsize=32)
-def _lines(path: Path, mtime: float) -> tuple[str, ...]:
+def document_lines(path: Path) -> tuple[str, ...]:
+    """The document's lines, normalised."""
     raw = path.read_text(encoding="utf-8").splitlines()
     # One pass over the whole text (much faster than line by line); "\n" is never folded away.
     folded = _fold(unicodedata.normalize("NFKC", "\n".join(raw))).split("\n")
     if len(folded) != len(raw):  # cannot happen with NFKC, but line numbers must stay right
         return tuple(normalise(x) for x in raw)
     return tuple(" ".join(x.split()).casefold() for x in folded)
-
-
-def document_lines(path: Path) -> tuple[str, ...]:
-    """The document's lines, normalised (cached while the file is unchanged)."""
-    return _lines(path, path.stat().st_mtime)
 
 
 class QuoteCheck(NamedTuple):
@@ -79,29 +71,14 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
 
 
 class Documents:
-    """The source documents as one load of the records sees them.
+    """The source documents as one load of the records reads them: each read once, on first use."""
 
-    Each document is hashed once, by `digests` (a build's, which keeps hashes between builds).
-    With `memo` (the outcomes a previous build needed, kept by the caller between builds), a
-    quote already checked against the same document content and locator is not checked again;
-    `used` is what this load needed, the memo for the next build.
-    """
-
-    def __init__(self, memo: dict[str, list[Any]] | None = None,
-                 digests: FileDigests | None = None):
-        self.memo = memo or {}
-        self.used: dict[str, list[Any]] = {}
-        self.digests = digests or FileDigests()
+    def __init__(self) -> None:
+        self.lines: dict[Path, tuple[str, ...] | None] = {}
 
     def check(self, doc: Path, locator: str, quote: str) -> QuoteCheck | None:
         """Like check(), for a document file; None if the file is missing."""
-        digest = self.digests.of(doc)
-        if digest is None:
-            return None
-        key = f"{digest}\0{locator}\0{quote}"
-        outcome = self.memo.get(key)
-        if outcome is None:
-            result = check(document_lines(doc), locator, quote)
-            outcome = [result.ok, result.found_at]
-        self.used[key] = outcome
-        return QuoteCheck(*outcome)
+        if doc not in self.lines:
+            self.lines[doc] = document_lines(doc) if doc.is_file() else None
+        lines = self.lines[doc]
+        return None if lines is None else check(lines, locator, quote)

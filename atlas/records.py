@@ -468,17 +468,15 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
 
 
 def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
-         check_quotes: bool | quotes.Documents = True,
+         check_quotes: bool = True,
          composites: tuple[CompositeSpec, ...] = (), meta: dict[str, str] | None = None
          ) -> tuple[Dataset, list[Problem]]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
-    `check_quotes` may be a quotes.Documents, to reuse the outcomes of a previous build's checks;
     `composites` and `meta` (from layers.toml, see config.load_all) are carried in the dataset.
     """
     problems: list[Problem] = []
-    docs = check_quotes if isinstance(check_quotes, quotes.Documents) else (
-        quotes.Documents() if check_quotes else None)
+    docs = quotes.Documents() if check_quotes else None
     records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
     sources = load_sources(seeds, problems)
     load_citations(seeds, layers, records, sources, known, problems, docs)

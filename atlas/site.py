@@ -60,19 +60,15 @@ def data_js(data: dict) -> str:
     return "window.ATLAS_DATA=" + body.replace("<", "\\u003c") + ";\n"
 
 
-def standalone_html(site: Mapping[str, bytes | Path]) -> bytes:
+def standalone_html(site: Mapping[str, bytes]) -> bytes:
     """index.html with every script, stylesheet and image inlined: one file that works offline
     when emailed (the downloads are not included; they are links to the full site). `site` is
-    the site's files, each as its bytes or the path of a copy."""
+    the site's files and their bytes."""
     import base64
     import re
 
     def text(name: str) -> str:
-        return read(name).decode("utf-8")
-
-    def read(name: str) -> bytes:
-        data = site[name]
-        return data if isinstance(data, bytes) else data.read_bytes()
+        return site[name].decode("utf-8")
 
     html = text("index.html")
 
@@ -88,7 +84,7 @@ def standalone_html(site: Mapping[str, bytes | Path]) -> bytes:
         def image(u: re.Match[str]) -> str:
             if base + u.group(1) not in site:
                 return u.group(0)
-            data = read(base + u.group(1))
+            data = site[base + u.group(1)]
             return "url(data:image/png;base64," + base64.b64encode(data).decode() + ")"
 
         css = re.sub(r"url\((images/[\w.-]+\.png)\)", image, css)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from atlas import boundaries, build, config, join, records
+from atlas.cache import Cache
 from atlas.errors import AtlasError, ValidationFailed
 from tests.conftest import edit_record
 
@@ -104,9 +106,69 @@ def test_refuses_to_replace_a_foreign_directory(seeds: Path, tmp_path: Path) -> 
     out = tmp_path / "thesis"
     out.mkdir()
     (out / "chapter1.docx").write_text("precious")
-    with pytest.raises(AtlasError, match="not a previous atlas build"):
+    with pytest.raises(AtlasError, match="not an atlas build"):
+        build.run(seeds, out)
+    (out / ".atlas-build").write_text("")  # a marker alone does not make it a build
+    with pytest.raises(AtlasError, match="not an atlas build"):
         build.run(seeds, out)
     assert (out / "chapter1.docx").read_text() == "precious"
+
+
+def test_a_build_with_a_users_file_added_is_not_replaced(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(AtlasError, match="not an atlas build"):
+        build.run(seeds, out, force=True)
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_published_site_shares_no_storage_with_the_cache(seeds: Path, tmp_path: Path) -> None:
+    """Damaging every cache entry changes nothing published; the next build detects the damage
+    and makes what it needs again."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    published = site_files(out)
+    entries = [p for p in (tmp_path / build.CACHE_DIR / "site").iterdir() if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    assert site_files(out) == published
+    edit_record(seeds / "mou.csv", "Laos,", ",2017,", ",2018,")
+    build.run(seeds, out)
+    build.run(seeds, tmp_path / "fresh")
+    assert site_files(out).keys() == site_files(tmp_path / "fresh").keys()
+    for name, data in site_files(tmp_path / "fresh").items():
+        if name != ".atlas-build":
+            assert site_files(out)[name] == data, name
+
+
+def test_force_rebuilds_from_nothing(seeds: Path, tmp_path: Path) -> None:
+    """`--force` reads nothing from the cache: a forged entry of the right form is not used."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    cache = tmp_path / build.CACHE_DIR / "site"
+    for entry in cache.glob("atlas.csv-*"):
+        forged = b"iso3,name\nXXX,forged\n"
+        entry.write_bytes(hashlib.sha256(forged).hexdigest().encode() + b"\n" + forged)
+    build.run(seeds, out, force=True)
+    assert b"forged" not in (out / "data" / "atlas.csv").read_bytes()
+
+
+def test_cache_entries_are_keyed_by_the_producing_libraries(tmp_path: Path) -> None:
+    made: list[str] = []
+
+    def make(label: str):
+        return lambda: made.append(label) or label.encode()
+
+    assert Cache(tmp_path, "folium=0.19").get("index.html", "k", make("a")) == b"a"
+    assert Cache(tmp_path, "folium=0.19").get("index.html", "k", make("b")) == b"a"
+    assert Cache(tmp_path, "folium=0.20").get("index.html", "k", make("c")) == b"c"
+    assert made == ["a", "c"]
 
 
 def test_edit_and_rebuild_shows_the_change(seeds: Path, tmp_path: Path) -> None:

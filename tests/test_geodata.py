@@ -103,4 +103,4 @@ def test_committed_picture_sheet_matches_the_boundaries() -> None:
     from atlas import pictures
 
     bounds = boundaries.load()
-    assert bounds.picture_sheet() == pictures.encode_sheet(bounds.world_json, bounds.properties)
+    assert boundaries.picture_sheet() == pictures.encode_sheet(bounds.world_json, bounds.properties)

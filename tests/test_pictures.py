@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,9 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from atlas import boundaries, build, painter, pictures
+from atlas import boundaries, build, pictures
 from atlas.cli import cli
-from atlas.errors import AtlasError
 from tests.conftest import edit_record
 
 LAYERS = ("cloud", "mou", "safe_city", "forum", "projects", "footprint")
@@ -28,7 +26,7 @@ def site_data(site: Path) -> dict:
 
 def inside(key: str) -> tuple[int, int]:
     """A pixel well inside the country's biggest polygon on the pictures' map."""
-    sheet = pictures.Sheet(boundaries.load().picture_sheet())
+    sheet = pictures.Sheet(boundaries.picture_sheet())
     polygons = dict(sheet.shapes)[key]
     ring = max((p[0] for p in polygons), key=pictures._area)
     xs, ys = ring[0::2], ring[1::2]
@@ -118,7 +116,7 @@ def test_hostile_titles_are_escaped_in_the_svg(seeds: Path, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("key", ["RUS", "FJI", "SGP"])
 def test_the_sheet_keeps_every_country_even_the_small_and_the_antimeridian(key: str) -> None:
-    sheet = dict(pictures.Sheet(boundaries.load().picture_sheet()).shapes)
+    sheet = dict(pictures.Sheet(boundaries.picture_sheet()).shapes)
     assert sheet[key], key
     left, top, right, bottom = pictures.MAP_BOX
     for polygon in sheet[key]:
@@ -157,100 +155,13 @@ def a_picture(seeds: Path, tmp_path: Path, lid: str = "cloud") -> pictures.Pictu
     return pictures.picture(layer, values, data["coverage"][lid], data["meta"])
 
 
-def test_a_child_painter_draws_what_drawing_in_process_does(seeds: Path, tmp_path: Path) -> None:
-    """A rebuild draws changed pictures in a child process (atlas.painter): same bytes, in the
-    order asked, and the same text stamps to keep."""
-    jobs = [(fmt, a_picture(seeds, tmp_path, lid))
-            for lid in ("cloud", "mou", "footprint") for fmt in ("png", "svg")]
-    child, inline = painter.ChildPainter(), painter.Painter()
-    for p in (child, inline):
-        p.use(None, tmp_path / "no-stamps-yet")
-        p.ask(jobs)
-    drawn = child.results()
-    assert drawn == inline.results()
-    assert len(set(drawn)) == len(jobs)
-    assert drawn[0].startswith(b"\x89PNG") and b"<svg" in drawn[1]
-    assert child.stamps and child.stamps == inline.stamps
-    assert child.sheet and child.sheet == inline.sheet  # made afresh (none kept): to keep
-    with pytest.raises(ChildProcessError):  # the child is gone, not a zombie
-        os.waitpid(child.pid, 0)
-
-
-def test_a_painter_that_fails_is_an_error_and_a_cancelled_one_is_gone(seeds: Path,
-                                                                     tmp_path: Path) -> None:
-    pic = a_picture(seeds, tmp_path)
-    broken = painter.ChildPainter()
-    broken.use(None, None)
-    broken.ask([("png", pic._replace(fills={"SAU": "#123456"}))])  # a colour not in the legend
-    with pytest.raises(AtlasError, match="(?s)drawing the pictures failed:.*KeyError"):
-        broken.results()
-    idle = painter.ChildPainter()
-    idle.cancel()  # a build that fails before it asks for anything
-    with pytest.raises(ChildProcessError):
-        os.waitpid(idle.pid, 0)
-
-
-def test_a_painter_that_cannot_start_leaves_the_drawing_to_the_build(seeds: Path, tmp_path: Path,
-                                                                     monkeypatch) -> None:
-    """No usable interpreter for the child: the pictures are drawn in-process, the same."""
-    jobs = [("png", a_picture(seeds, tmp_path)), ("svg", a_picture(seeds, tmp_path))]
-    expected = painter.Painter()
-    expected.use(None, None)
-    expected.ask(jobs)
-    monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, then exits at once, silent
-    dead = painter.ChildPainter()
-    dead.use(None, None)
-    dead.ask(jobs)
-    assert dead.results() == expected.results()
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
-    monkeypatch.setattr(painter, "_can_start", lambda: True)
-    assert type(painter.start(None, None, busy=False)) is painter.Painter
-
-
-def test_text_is_stamped_as_pillow_draws_it_and_kept_between_builds(tmp_path: Path) -> None:
-    """Text stamps (kept between builds so a rebuild need not render unchanged text) give the
-    pixels ImageDraw.text gives, after being kept; stamps of another Pillow are not used."""
-    from PIL import ImageDraw
-
-    lines = [(38, "Digital Silk Road: MOUs"), (20, "No data (1 country)"),
-             (20, "Ägé, Çay & Şiş (12 countries)"), (16, "j,y"), (20, " ")]
-    stamps = pictures.Stamps()
-    for size, text in lines:
-        drawn = Image.new("P", (900, 60), 0)
-        stamped = drawn.copy()
-        ImageDraw.Draw(drawn).text((13, 7), text, fill=3, font=pictures._font(size))
-        stamps.stamp(stamped, (13, 7), text, size, 3)
-        assert stamped.tobytes() == drawn.tobytes(), text
-        again = pictures.Stamps.from_kept(stamps.kept())
-        assert not again.new
-        again.stamp(restamped := Image.new("P", (900, 60), 0), (13, 7), text, size, 3)
-        assert restamped.tobytes() == drawn.tobytes() and not again.new
-    kept = stamps.kept()
-    size = int.from_bytes(kept[:8], "big")
-    head = json.loads(kept[8:8 + size])
-    head["pillow"] = "0.0"
-    other = json.dumps(head).encode()
-    assert not pictures.Stamps.from_kept(len(other).to_bytes(8, "big") + other
-                                         + kept[8 + size:]).masks
-
-
-def test_only_the_most_recently_used_stamps_are_kept(monkeypatch) -> None:
-    monkeypatch.setattr(pictures.Stamps, "LIMIT", 3)
-    stamps = pictures.Stamps()
-    image = Image.new("P", (200, 40), 0)
-    for text in ("a", "b", "c", "d", "b"):
-        stamps.stamp(image, (0, 0), text, 16, 1)
-    assert list(pictures.Stamps.from_kept(stamps.kept()).masks) == ["16 c", "16 d", "16 b"]
-
-
 def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
                                                                  tmp_path: Path) -> None:
-    """`atlas build` after a class change: the painter it forks draws the new class, and the
+    """`atlas build` after a class change redraws the picture with the new class, and the
     pictures are those of a fresh build."""
     out = tmp_path / "site"
     command = [sys.executable, "-m", "atlas", "build", "--seeds", str(seeds), "--out", str(out)]
     subprocess.run(command, check=True, capture_output=True)
-    assert list(out.parent.glob(".atlas-cache/site/memo-picture-text-*"))  # its text, kept
     edit_record(seeds / "cloud.csv", "Saudi Arabia,", ",joint_venture,", ",region,")
     subprocess.run(command, check=True, capture_output=True)
     assert rgb(out / "pictures" / "cloud.png", inside("SAU")) == "#0072B2"
@@ -259,29 +170,14 @@ def test_a_rebuild_from_the_command_line_redraws_a_changed_class(seeds: Path,
         assert path.read_bytes() == (tmp_path / "fresh" / "pictures" / path.name).read_bytes()
 
 
-def test_a_sheet_drawn_on_by_a_child_painter_is_kept(seeds: Path, tmp_path: Path) -> None:
-    """A rebuild whose page is cached but whose sheet is not (the last build had no pictures)
-    draws in a child painter, and keeps the sheet that child made for the builds after it."""
-    out = tmp_path / "site"
-    build.run(seeds, out, pictures=False)
-    sheets = out.parent / build.CACHE_DIR / out.name
-    assert not list(sheets.glob(f"{build.SHEET}-*"))
-    build.run(seeds, out)
-    assert len(list(sheets.glob(f"{build.SHEET}-*"))) == 1
-    assert len(list((out / "pictures").iterdir())) == 2 * len(LAYERS)
-
-
-def test_a_kept_sheet_draws_the_same_pictures(seeds: Path, tmp_path: Path) -> None:
-    """What a build keeps of the sheet between builds (Sheet.kept) draws byte-identical
-    pictures, tall ones too (a legend longer than the shared hatch)."""
+def test_tall_pictures_get_the_hatch_too(seeds: Path, tmp_path: Path) -> None:
+    """A legend longer than the shared hatch image still gets a hatched no-data swatch."""
     sheet = pictures.Sheet(boundaries.picture_sheet())
-    kept = pictures.Sheet.from_kept(sheet.kept())
     pic = a_picture(seeds, tmp_path)
     tall = pic._replace(legend=[*pic.legend, *((f"class {i}", "#0072B2", i) for i in range(30))])
     assert tall.height > pictures.HATCH_HEIGHT
-    for p in (pic, tall):
-        assert pictures.png(kept, p) == pictures.png(sheet, p)
-        assert pictures.svg(kept, p) == pictures.svg(sheet, p)
+    with Image.open(io.BytesIO(pictures.png(sheet, tall))) as image:
+        assert image.size == (pictures.WIDTH, tall.height)
 
 
 def test_a_sheet_of_more_countries_than_a_byte_holds() -> None:
@@ -303,4 +199,3 @@ def test_a_sheet_of_more_countries_than_a_byte_holds() -> None:
         assert "#{:02X}{:02X}{:02X}".format(*rgb_image.getpixel(last)) == "#0072B2"
         hatch = {rgb_image.getpixel((x, last[1])) for x in range(last[0] - 78, last[0] - 62)}
         assert len(hatch) == 2  # K298, beside it, has no data: base and line of the hatch
-    assert pictures.png(pictures.Sheet.from_kept(sheet.kept()), pic) == png
