@@ -143,6 +143,8 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
     data = site.site_data(dataset, countries, meta)
     files = {"data/atlas-data.js": site.data_js(data).encode()}
+    for iso3, layers in site.details(data).items():
+        files[f"data/details/{iso3}.js"] = site.details_js(iso3, layers).encode()
     for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
         files[name] = path.read_bytes()
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),

@@ -25,8 +25,10 @@ CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote")
 AGGREGATES_FILE = "aggregates.csv"
 AGGREGATE_COLUMNS = ("id", "figure", "what", "source", "locator", "quote", "note")
 #: A records file is country-level: more rows than this is a mistake, answered at once.
-MAX_ROWS = 5000
-MAX_BYTES = 20_000_000
+#: Limits that keep a file's reading within memory: AidData-sized datasets (some 20,000 projects,
+#: with two or three citations each) fit with room to spare.
+MAX_ROWS = 250_000
+MAX_BYTES = 100_000_000
 EARLIEST_YEAR = 1990
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
@@ -97,8 +99,8 @@ def read_csv(
                                 f"create it with the header: {','.join(columns)}"))
         return []
     if size > MAX_BYTES:
-        problems.append(Problem(shown, 0, "", f"file is {size:,} bytes; records files are "
-                                f"country-level and at most {MAX_BYTES:,} bytes"))
+        problems.append(Problem(shown, 0, "", f"file is {size:,} bytes; the atlas reads files "
+                                f"of at most {MAX_BYTES:,} bytes", "split the file or trim it"))
         return []
     data = path.read_bytes()
     try:
@@ -146,8 +148,9 @@ def read_csv(
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                problems.append(Problem(shown, start, "", f"more than {MAX_ROWS:,} rows; records "
-                                        "are one per country (split or trim the file)"))
+                problems.append(Problem(shown, start, "", f"more than {MAX_ROWS:,} rows, the "
+                                        "most the atlas reads from one file",
+                                        "split the file or trim it"))
                 return rows
             if len(cells) != len(header):
                 what = "too many" if len(cells) > len(header) else "too few"

@@ -54,10 +54,35 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
     }
 
 
+#: What the map, legend, search and table need of a country's record; the rest (fields, notes,
+#: citations, a many-rows layer's items) is its details, loaded when its panel opens.
+SUMMARY_KEYS = ("value", "year", "confidence", "count", "score", "components", "missing")
+
+
+def _json(value: Any) -> str:
+    """JSON as a script may hold it (JSON is valid JavaScript; `<` escaped for good measure)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c")
+
+
 def data_js(data: dict) -> str:
-    """The site data as a script. JSON is valid JavaScript; `<` is escaped for good measure."""
-    body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "window.ATLAS_DATA=" + body.replace("<", "\\u003c") + ";\n"
+    """The site data as a script, without the countries' details (see details_js)."""
+    countries = {
+        key: {**c, "layers": {lid: {k: rec[k] for k in SUMMARY_KEYS if k in rec}
+                              for lid, rec in c["layers"].items()}}
+        for key, c in data["countries"].items()}
+    return "window.ATLAS_DATA=" + _json({**data, "countries": countries}) + ";\n"
+
+
+def details(data: dict) -> dict[str, dict[str, Any]]:
+    """Each country's details (every record in full) by iso3, for countries with data."""
+    return {key: c["layers"] for key, c in data["countries"].items() if c["layers"]}
+
+
+def details_js(iso3: str, layers: dict[str, Any]) -> str:
+    """A country's details as a script the page loads when that country's panel opens."""
+    return (f"(window.ATLAS_DETAILS=window.ATLAS_DETAILS||{{}})[{_json(iso3)}]="
+            f"{_json(layers)};\n")
 
 
 def standalone_html(site: Mapping[str, bytes]) -> bytes:
@@ -91,6 +116,9 @@ def standalone_html(site: Mapping[str, bytes]) -> bytes:
         return f"<style>{css}</style>"
 
     html = re.sub(r'<link rel="preload" [^>]*>', "", html)  # everything is inline
+    details = "".join(site[name].decode() for name in sorted(site)
+                      if name.startswith("data/details/"))  # the panels' data, all inline
+    html = html.replace("</head>", f"<script>{details}</script>\n</head>", 1)
     html = re.sub(r'<script src="([^"]+)"></script>', script, html)
     detail = text("data/geometry.js")  # loaded on zoom by the site; inline here
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)

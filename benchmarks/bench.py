@@ -5,7 +5,10 @@ build wall time, no-op rebuild, rebuild after editing one record (its year; its 
 redraws pictures), and time until every country is drawn in headless Chromium opening the page
 from file://. Prints the figures and the ratios atlas/baseline.
 
-    python benchmarks/bench.py [--seeds seeds] [--repeat 3] [--no-browser]
+It then times the atlas alone on synthetic datasets of 2,000 and 20,000 project rows (two
+citations each; benchmarks/synthetic.py) next to the seeds, to show how it scales.
+
+    python benchmarks/bench.py [--seeds seeds] [--repeat 3] [--no-browser] [--no-scale]
 """
 
 from __future__ import annotations
@@ -169,8 +172,26 @@ def byte_compile() -> None:
     compileall.compile_dir(Path(atlas.__file__).parent, quiet=1)
 
 
+def scale(seeds: Path, work: Path, repeat: int, browser: bool, features: int,
+          sizes: tuple[int, ...] = (2_000, 20_000)) -> list[dict]:
+    """The atlas on the seeds and on synthetic datasets of `sizes` project rows."""
+    from benchmarks import synthetic
+
+    py = sys.executable
+    rows = []
+    for size in (0, *sizes):
+        folder = work / f"scale-{size}"
+        data = seeds if not size else synthetic.make(seeds, folder / "seeds", size)
+        cmd = [py, "-m", "atlas", "build", "--seeds", str(data), "--out", str(folder / "site")]
+        result = measure(f"{size:,} project rows" if size else "seeds", lambda cmd=cmd: cmd,
+                         folder / "site", data, repeat, browser, features)
+        result["rows"] = size
+        rows.append(result)
+    return rows
+
+
 def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = None,
-        compiled: bool = True) -> dict:
+        compiled: bool = True, with_scale: bool = True) -> dict:
     """Run both builds on a private copy of the seeds; return the figures and the ratios."""
     from atlas import boundaries
 
@@ -180,7 +201,7 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     features = len(boundaries.load().properties)
     if work is None:
         with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
-            return run(seeds, repeat, browser, Path(tmp), compiled)
+            return run(seeds, repeat, browser, Path(tmp), compiled, with_scale)
     copy = private_copy(seeds, work)
     py = sys.executable
     script = Path(py).with_name("atlas")  # the command users run (pip installs it beside python)
@@ -198,6 +219,7 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     standalone = (single / "atlas-standalone.html").read_bytes()
     ratios = {k: ours[k] / base[k] for k in ours if k != "name" and base.get(k)}
     return {"baseline": base, "atlas": ours, "ratios": ratios,
+            "scale": scale(copy, work, repeat, browser, features) if with_scale else [],
             "single_file_bytes": len(standalone),
             "single_file_bytes_gzip": len(gzip.compress(standalone, 6)),
             "repeat": repeat, "features": features, "compiled": compiled}
@@ -218,17 +240,29 @@ def report(r: dict) -> str:
             out.append(f"{label:32} {fmt.format(r['baseline'][key]):>14} "
                        f"{fmt.format(r['atlas'][key]):>14} {r['ratios'][key]:>8.3f}")
     a = r["atlas"]
-    for what, key in (("year", "edit_rebuild_s"), ("class", "edit_class_rebuild_s")):
-        out.append(f"edit rebuild ({what}) / cold build (atlas): "
-                   f"{a[key] / a['cold_build_s']:.3f}")
-    warm = a["serve_edit_rebuild_s"]
-    out.append(f"edit rebuild inside `atlas serve` (warm process): {warm:.2f} s"
-               f" = {warm / a['cold_build_s']:.3f} of a cold build")
+    out.append(f"edit rebuild inside `atlas serve` (warm process): "
+               f"{a['serve_edit_rebuild_s']:.2f} s")
     out.append(f"single file: {r['single_file_bytes']:,} bytes "
                f"({r['single_file_bytes_gzip']:,} gzipped)")
     out.append(f"median of {r['repeat']} run(s); {r['features']} countries; atlas modules "
                + ("byte-compiled first, as a regular install has them" if r["compiled"] else
                   "not byte-compiled (--no-compile)"))
+    if r["scale"]:
+        out.append("")
+        out.append(f"{'scale (atlas)':24} {'cold (s)':>9} {'edit (s)':>9} {'no-op (s)':>9} "
+                   f"{'page gzip':>10} {'drawn (s)':>9}")
+        for row in r["scale"]:
+            drawn = f"{row['drawn_s']:.2f}" if "drawn_s" in row else "-"
+            out.append(f"{row['name']:24} {row['cold_build_s']:>9.2f} "
+                       f"{row['edit_class_rebuild_s']:>9.2f} {row['noop_rebuild_s']:>9.2f} "
+                       f"{row['page_bytes_gzip']:>10,} {drawn:>9}")
+        by = {row["rows"]: row for row in r["scale"]}
+        if 2_000 in by and 20_000 in by:
+            out.append(f"cold build, 20,000 rows / 2,000 rows: "
+                       f"{by[20_000]['cold_build_s'] / by[2_000]['cold_build_s']:.2f}")
+        if 0 in by and 20_000 in by and "drawn_s" in by[0]:
+            out.append(f"drawn, 20,000 rows / seeds: "
+                       f"{by[20_000]['drawn_s'] / by[0]['drawn_s']:.2f}")
     return "\n".join(out)
 
 
@@ -239,10 +273,12 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-compile", action="store_true",
                         help="do not byte-compile the atlas package first (see byte_compile)")
+    parser.add_argument("--no-scale", action="store_true",
+                        help="skip the synthetic datasets of 2,000 and 20,000 project rows")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     result = run(args.seeds.resolve(), args.repeat, not args.no_browser,
-                 compiled=not args.no_compile)
+                 compiled=not args.no_compile, with_scale=not args.no_scale)
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

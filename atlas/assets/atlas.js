@@ -508,9 +508,26 @@
     this.writeHash();
   };
 
+  /* A country's records in full: its summary (ATLAS_DATA) with its details, which are loaded
+     from data/details/<ISO3>.js when its panel first opens (see atlas/site.py). */
   AtlasSite.prototype.renderPanel = function (iso3) {
     var self = this;
-    var c = D.countries[iso3];
+    var summary = D.countries[iso3];
+    var details = (window.ATLAS_DETAILS || {})[iso3];
+    if (!details && Object.keys(summary.layers).length) {
+      this.panel.setAttribute("data-country", iso3);
+      this.panel.setAttribute("aria-busy", "true");
+      var script = document.createElement("script");
+      script.src = "data/details/" + encodeURIComponent(iso3) + ".js";
+      script.onload = function () { if (self.country === iso3) self.renderPanel(iso3); };
+      document.head.appendChild(script);
+      return;
+    }
+    this.panel.removeAttribute("aria-busy");
+    var c = { name: summary.name, name_zh: summary.name_zh, layers: {} };
+    Object.keys(summary.layers).forEach(function (lid) {
+      c.layers[lid] = Object.assign({}, summary.layers[lid], details[lid]);
+    });
     var p = this.panel;
     p.textContent = "";
     p.setAttribute("data-country", iso3);
