@@ -56,18 +56,21 @@ class Checked(NamedTuple):
         return [p for p in self.problems if p.warning]
 
 
-def validate(seeds: Path, check_quotes: bool = True):  # -> (Dataset, Boundaries, Checked)
-    """Load everything and collect every problem; raise ValidationFailed only for a bad config."""
+def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = None
+             ):  # -> (Dataset, Boundaries, Checked)
+    """Load everything and collect every problem; raise ValidationFailed only for a bad config.
+    `documents`: the folder of the sources' local copies (see records.load)."""
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    layers, composites, meta = config.load_all(seeds)
+    cfg = config.load_all(seeds)
     bounds = boundaries.load()
-    dataset, problems = records.load(seeds, layers, bounds.keys, check_quotes, composites, meta)
+    dataset, problems = records.load(seeds, cfg, bounds.keys, check_quotes, documents)
     return dataset, bounds, Checked(problems)
 
 
 def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
-        force: bool = False, single_file: bool = False, pictures: bool = True) -> Checked:
+        force: bool = False, single_file: bool = False, pictures: bool = True,
+        documents: Path | None = None) -> Checked:
     """Validate, then build the whole site into `out` atomically; `pictures` also writes the
     report pictures. Returns the problems (warnings) found.
 
@@ -79,14 +82,14 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         output.check_target(out)
         code = code_digest()
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-        head = f"inputs {input_digest(seeds, code, options)}"
+        head = f"inputs {input_digest(seeds, code, options, documents)}"
         if not force and (output.read_marker(out) or "").startswith(
                 f"{output.MARKER_HEAD}\n{head}\n"):
             return Checked([], up_to_date=True)
         cache = Cache(cache_root / out.name, code + producer_versions(),
                       read=not force)
         with _page(cache, tiles) as page:  # rendered beside validation on a miss
-            dataset, bounds, checked = validate(seeds)
+            dataset, bounds, checked = validate(seeds, documents=documents)
             failing = checked.problems if strict else checked.errors
             if failing:
                 raise ValidationFailed(failing)
@@ -208,24 +211,25 @@ def data_version(seeds: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _documents(seeds: Path) -> list[Path]:
-    """The source documents sources.csv points at (their quotes are checked, so they count)."""
+def _documents(seeds: Path, documents: Path | None) -> list[Path]:
+    """The local copies sources.csv names (their quotes are checked, so they count)."""
     try:
         text = (seeds / "sources.csv").read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        root = documents or seeds / config.load_all(seeds).meta.get("documents", "documents")
+    except (OSError, UnicodeDecodeError, csv.Error, ValidationFailed):
         return []
-    return sorted({seeds / r["document"] for r in rows if r.get("document")})
+    return sorted({root / r["document"] for r in rows if r.get("document")})
 
 
-def input_digest(seeds: Path, code: str, options: str) -> str:
+def input_digest(seeds: Path, code: str, options: str, documents: Path | None = None) -> str:
     """Everything a build depends on: the atlas's code and boundaries, the libraries, the
     records and documents, the options and the year (which bounds valid years)."""
     from atlas.clock import current_year
 
     head = f"{code}\0{producer_versions()}\0{options}\0{current_year()}\0"
     return hashlib.sha256(head.encode() + _hash_files(
-        _seed_files(seeds) + _documents(seeds)).encode()).hexdigest()
+        _seed_files(seeds) + _documents(seeds, documents)).encode()).hexdigest()
 
 
 def code_digest() -> str:

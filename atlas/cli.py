@@ -61,8 +61,11 @@ def _report(problems: list) -> None:
               help="Also write atlas-standalone.html: the map with everything inline, to email.")
 @click.option("--pictures/--no-pictures", default=True, show_default=True,
               help="Write pictures/<layer>.png and .svg (title, legend, source line) for reports.")
+@click.option("--documents", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the sources' local text copies, to check quotes against (default: "
+                   "[atlas] documents in layers.toml, else SEEDS/documents).")
 def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
-          single_file: bool, pictures: bool) -> None:
+          single_file: bool, pictures: bool, documents: Path | None) -> None:
     """Validate the records and build the map site.
 
     \b
@@ -73,7 +76,7 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
 
     try:
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
-                              single_file=single_file, pictures=pictures)
+                              single_file=single_file, pictures=pictures, documents=documents)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     _report(checked.warnings[:5])
@@ -95,7 +98,10 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
               help="Folder with the records to check.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(seeds: Path, strict: bool) -> None:
+@click.option("--documents", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the sources' local text copies, to check quotes against (default: "
+                   "[atlas] documents in layers.toml, else SEEDS/documents).")
+def validate(seeds: Path, strict: bool, documents: Path | None) -> None:
     """Check every record, source and citation; report every problem at once.
 
     Each problem is printed as file:line: field: what is wrong — hint. Exit status 0 when clean.
@@ -103,7 +109,7 @@ def validate(seeds: Path, strict: bool) -> None:
     from atlas import build as builder
 
     try:
-        _, _, checked = builder.validate(seeds)
+        _, _, checked = builder.validate(seeds, documents=documents)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
     _report(checked.problems)
@@ -141,7 +147,10 @@ def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None
 
 @cli.command()
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
-def report(seeds: Path) -> None:
+@click.option("--documents", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the sources' local text copies, to check quotes against (default: "
+                   "[atlas] documents in layers.toml, else SEEDS/documents).")
+def report(seeds: Path, documents: Path | None) -> None:
     """Print per-layer coverage, citations per source, and quotes that no longer match.
 
     Exit status 1 when a quote is not found in its cited document.
@@ -150,7 +159,7 @@ def report(seeds: Path) -> None:
     from atlas import report as reporter
 
     try:
-        dataset, _, checked = builder.validate(seeds)
+        dataset, _, checked = builder.validate(seeds, documents=documents)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
     for line in reporter.coverage_lines(dataset, checked.problems):

@@ -19,7 +19,8 @@ COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivat
 #: Layers with `rows = "many"` (several records per country, e.g. projects) also need an id.
 MANY_COLUMNS = ("id", *COMMON_COLUMNS)
 ROWS = ("one", "many")
-CONFIDENCE = ("high", "medium", "low")
+CONFIDENCE = ("low", "medium", "high")  # in order: a second independent source raises one step
+VOCABULARIES = ("", "companies")
 
 
 class ClassSpec(NamedTuple):
@@ -29,6 +30,8 @@ class ClassSpec(NamedTuple):
     label: str
     color: str
     min: float | None = None  # count/composite layers: the class from this many rows (or score) up
+    rule: str = ""  # the codebook: what a source must say for a country to get this value
+    example: str = ""  # one short example of the rule applied
 
 
 class FieldSpec(NamedTuple):
@@ -42,6 +45,7 @@ class FieldSpec(NamedTuple):
     max: float | None = None
     requires: str = ""
     help: str = ""
+    vocabulary: str = ""  # "companies": each item must name a company in companies.csv
 
 
 class LayerSpec(NamedTuple):
@@ -83,8 +87,8 @@ class LayerSpec(NamedTuple):
             "scale": self.scale,
             "rows": self.rows,
             "description": self.description,
-            "classes": [{"value": c.value, "label": c.label, "color": c.color}
-                        for c in self.classes],
+            "classes": [{"value": c.value, "label": c.label, "color": c.color,
+                         **({"rule": c.rule} if c.rule else {})} for c in self.classes],
             "fields": [{"name": f.name, "type": f.type, "help": f.help} for f in self.fields],
         }
 
@@ -115,12 +119,23 @@ def load(seeds: Path) -> tuple[LayerSpec, ...]:
     return _layers(read(seeds), str(seeds / CONFIG_NAME))
 
 
-def load_all(seeds: Path
-             ) -> tuple[tuple[LayerSpec, ...], tuple[CompositeSpec, ...], dict[str, str]]:
-    """Layers, composites and the `[atlas]` table, from one reading of `layers.toml`."""
+class Config(NamedTuple):
+    """Everything `layers.toml` says."""
+
+    layers: tuple[LayerSpec, ...]
+    composites: tuple[CompositeSpec, ...]
+    meta: dict[str, str]
+    confidence: ConfidenceRule
+    rules: tuple[str, ...]  # the codebook's general rules
+
+
+def load_all(seeds: Path) -> Config:
+    """Layers, composites, the `[atlas]` table, the confidence rule and the codebook's general
+    rules, from one reading of `layers.toml`."""
     raw, shown = read(seeds), str(seeds / CONFIG_NAME)
     layers = _layers(raw, shown)
-    return layers, _composites(raw, shown, layers), _meta(raw, shown)
+    return Config(layers, _composites(raw, shown, layers), _meta(raw, shown),
+                  confidence_rule(raw, shown), codebook_rules(raw, shown))
 
 
 def _layers(raw: dict[str, Any], shown: str) -> tuple[LayerSpec, ...]:
@@ -174,7 +189,14 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
         if low is not None and (not isinstance(low, int) or low < 1):
             bad("classes", f"class {c['value']!r}: min must be a whole number ≥ 1")
             low = None
-        classes.append(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper(), low))
+        for key in ("rule", "example"):
+            if not isinstance(c.get(key, ""), str):
+                bad("classes", f"class {c['value']!r}: {key} must be text")
+        if entry.get("rows", "one") != "many" and not str(c.get("rule", "")).strip():
+            bad("classes", f"class {c['value']!r} has no `rule` (the codebook: what a source "
+                "must say for a country to get this value)")
+        classes.append(ClassSpec(str(c["value"]), str(c["label"]), str(c["color"]).upper(), low,
+                                 str(c.get("rule", "")), str(c.get("example", ""))))
     if not classes:
         bad("classes", "at least one class is required")
     fields: list[FieldSpec] = []
@@ -198,8 +220,12 @@ def _layer(entry: Any, where: str, shown: str, problems: list[Problem]) -> Layer
                 max=f.get("max"),
                 requires=f.get("requires", ""),
                 help=f.get("help", ""),
+                vocabulary=str(f.get("vocabulary", "")),
             )
         )
+        if fields[-1].vocabulary not in VOCABULARIES:
+            bad("fields", f"field {f['name']!r}: vocabulary must be one of "
+                f"{', '.join(v for v in VOCABULARIES if v)}")
     rows = entry.get("rows", "one")
     if rows not in ROWS:
         bad("rows", f"must be one of {', '.join(ROWS)}")
@@ -318,9 +344,74 @@ def _composites(raw: dict[str, Any], shown: str,
 
 
 def _meta(raw: dict[str, Any], shown: str) -> dict[str, str]:
-    """The `[atlas]` table: title, data_date, licence, publisher (all optional, as text)."""
+    """The `[atlas]` table: title, data_date, licence, publisher, base_url (where the site will
+    be published) and documents (the folder of local source copies), all optional, as text."""
     table = raw.get("atlas", {})
     if not isinstance(table, dict):
         raise ValidationFailed([Problem(shown, 0, "atlas", "must be a table")])
-    keep = ("title", "data_date", "licence", "publisher")
-    return {k: str(v) for k, v in table.items() if k in keep}
+    keep = ("title", "data_date", "licence", "publisher", "base_url", "documents")
+    meta = {k: str(v) for k, v in table.items() if k in keep}
+    base = meta.get("base_url", "")
+    if base and not re.match(r"^https?://[^\s<>\"'`]+/$", base):
+        raise ValidationFailed([Problem(shown, 0, "atlas.base_url",
+                                        f"{base!r} is not an http(s) address ending in /",
+                                        "e.g. https://example.org/atlas/")])
+    return meta
+
+
+class ConfidenceRule(NamedTuple):
+    """How a record's confidence follows from its sources (layers.toml, `[confidence]`): each
+    source kind gives a level; the best supporting source sets it, and sources from more than
+    one publisher (independent) raise it one step."""
+
+    kinds: dict[str, str]
+    help: dict[str, str]
+
+    def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
+        """The level and a one-line reason, for the supporting sources' kinds by publisher."""
+        kinds = sorted({k for ks in kinds_by_publisher.values() for k in ks},
+                       key=lambda k: -CONFIDENCE.index(self.kinds[k]))
+        if not kinds:
+            return "low", "no supporting source"
+        best = CONFIDENCE.index(self.kinds[kinds[0]])
+        reason = f"best source: {kinds[0].replace('_', ' ')} ({CONFIDENCE[best]})"
+        if len(kinds_by_publisher) > 1 and best < len(CONFIDENCE) - 1:
+            best += 1
+            reason += f"; {len(kinds_by_publisher)} independent publishers: one step up"
+        elif len(kinds_by_publisher) > 1:
+            reason += f"; {len(kinds_by_publisher)} independent publishers"
+        return CONFIDENCE[best], reason
+
+
+def confidence_rule(raw: dict[str, Any], shown: str) -> ConfidenceRule:
+    """Check the `[confidence]` table: `kinds` maps each source kind to a level."""
+    table = raw.get("confidence")
+    if not isinstance(table, dict) or not isinstance(table.get("kinds"), dict) \
+            or not table["kinds"]:
+        raise ValidationFailed([Problem(shown, 0, "confidence.kinds", "is required: a table of "
+                                        "source kinds and the level each gives, e.g. "
+                                        "{ government = \"high\", news = \"medium\" }")])
+    problems = []
+    kinds: dict[str, str] = {}
+    for kind, level in table["kinds"].items():
+        if not _ID.match(kind) or level not in CONFIDENCE:
+            problems.append(Problem(shown, 0, f"confidence.kinds.{kind}",
+                                    f"{level!r} must be one of {', '.join(CONFIDENCE)} (and the "
+                                    "kind lower-case letters, digits and _)"))
+        kinds[kind] = str(level)
+    helps = table.get("help", {})
+    if not isinstance(helps, dict):
+        problems.append(Problem(shown, 0, "confidence.help", "must be a table of texts"))
+        helps = {}
+    if problems:
+        raise ValidationFailed(problems)
+    return ConfidenceRule(kinds, {str(k): str(v) for k, v in helps.items()})
+
+
+def codebook_rules(raw: dict[str, Any], shown: str) -> tuple[str, ...]:
+    """The `[codebook]` table's general `rules` (texts that apply to every layer)."""
+    rules = raw.get("codebook", {}).get("rules", []) if isinstance(raw.get("codebook"),
+                                                                   dict) else []
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ValidationFailed([Problem(shown, 0, "codebook.rules", "must be a list of texts")])
+    return tuple(rules)

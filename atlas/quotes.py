@@ -70,15 +70,48 @@ def check(lines: tuple[str, ...], locator: str, quote: str) -> QuoteCheck:
     return QuoteCheck(span is None and first is not None, first)
 
 
+class DocumentError(Exception):
+    """A local copy that cannot be read as a document (too big, not a file, not UTF-8, …)."""
+
+
+#: Local copies are text documents; a larger file is refused rather than read into memory.
+MAX_DOCUMENT_BYTES = 20_000_000
+
+
 class Documents:
-    """The source documents as one load of the records reads them: each read once, on first use."""
+    """The sources' local text copies in one folder (`root`), as one load of the records reads
+    them: each read once, on first use; none outside the folder, nor a special file."""
 
-    def __init__(self) -> None:
-        self.lines: dict[Path, tuple[str, ...] | None] = {}
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lines: dict[str, tuple[str, ...] | None] = {}
+        self.missing: set[str] = set()  # sources whose copy is not there (filled by the caller)
 
-    def check(self, doc: Path, locator: str, quote: str) -> QuoteCheck | None:
-        """Like check(), for a document file; None if the file is missing."""
-        if doc not in self.lines:
-            self.lines[doc] = document_lines(doc) if doc.is_file() else None
-        lines = self.lines[doc]
+    def _read(self, name: str) -> tuple[str, ...] | None:
+        path = self.root / name
+        try:
+            if not path.exists():
+                return None
+            real, root = path.resolve(), self.root.resolve()
+            if root not in real.parents:
+                raise DocumentError(f"{name} leads outside {self.root}")
+            if not real.is_file():
+                raise DocumentError(f"{path} is not a regular file")
+            if real.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise DocumentError(f"{path} is over {MAX_DOCUMENT_BYTES:,} bytes")
+            return document_lines(real)
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+        except OSError as exc:
+            raise DocumentError(f"{path}: {exc.strerror}") from None
+
+    def check(self, name: str, locator: str, quote: str) -> QuoteCheck | None:
+        """Like check(), for the local copy `name`; None if it is not in the folder."""
+        if name not in self.lines:
+            try:
+                self.lines[name] = self._read(name)
+            except DocumentError:
+                self.lines[name] = None
+                raise
+        lines = self.lines[name]
         return None if lines is None else check(lines, locator, quote)

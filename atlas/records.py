@@ -15,19 +15,29 @@ from typing import Any, NamedTuple
 
 from atlas import countries, quotes
 from atlas.clock import current_year
-from atlas.config import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
+from atlas.config import CONFIDENCE, Config, FieldSpec, LayerSpec
 from atlas.errors import Problem, close_matches
 
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
-SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "document", "note")
-CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote")
+COMPANIES_FILE = "companies.csv"
+SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "kind", "document", "note")
+CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote", "evidence", "stance")
+COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
+COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
+                 "platform", "other")
+STANCES = ("supports", "contradicts")
+#: A quote is a phrase that pins the value, an evidence statement a sentence or two.
+MAX_QUOTE, MAX_EVIDENCE = 300, 400
 AGGREGATES_FILE = "aggregates.csv"
 AGGREGATE_COLUMNS = ("id", "figure", "what", "source", "locator", "quote", "note")
 #: A records file is country-level: more rows than this is a mistake, answered at once.
 #: Limits that keep a file's reading within memory: AidData-sized datasets (some 20,000 projects,
 #: with two or three citations each) fit with room to spare.
 MAX_ROWS = 250_000
+#: After this many errors in one records file the rest of it is not checked (it is not the
+#: file the user meant, or the same mistake repeats).
+MAX_PROBLEMS = 200
 MAX_BYTES = 100_000_000
 EARLIEST_YEAR = 1990
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -45,14 +55,29 @@ class Source(NamedTuple):
     url: str
     document: str
     note: str
+    kind: str = ""
 
 
 class Citation(NamedTuple):
-    """One piece of evidence for a record: a source, where in it, and its words."""
+    """One piece of evidence for a record: a source, where in it, what it says (`evidence`, in
+    the atlas's words, and/or a verbatim `quote`), and whether it supports the value or
+    contradicts it (counter-evidence, kept beside the value)."""
 
     source: str
     locator: str
     quote: str
+    evidence: str = ""
+    stance: str = "supports"
+
+
+class Company(NamedTuple):
+    """A company of the controlled vocabulary (companies.csv)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    parent: str
+    kind: str
+    note: str
 
 
 class Record(NamedTuple):
@@ -83,8 +108,10 @@ class Dataset(NamedTuple):
     records: dict[str, dict[str, Record]]
     sources: dict[str, Source]
     aggregates: list[dict[str, str]]
-    composites: tuple[CompositeSpec, ...]  # layers computed from the others (layers.toml)
+    composites: tuple  # layers computed from the others (layers.toml): CompositeSpec
     meta: dict[str, str]  # layers.toml's [atlas] table
+    config: Config | None = None
+    companies: dict[str, Company] | None = None  # by canonical name
 
 
 def read_csv(
@@ -165,8 +192,11 @@ def read_csv(
 
 
 def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
-                 problems: list[Problem]) -> Any:
-    """Convert one cell by its field spec; None (with a problem appended) when invalid."""
+                 problems: list[Problem], names: dict[str, str] | None = None) -> Any:
+    """Convert one cell by its field spec; None (with a problem appended) when invalid.
+
+    `names` (every company name and alias, casefolded → canonical name) checks and normalises
+    the items of a field with `vocabulary = "companies"`."""
 
     def bad(message: str, hint: str = "") -> None:
         problems.append(Problem(shown, line, spec.name, message, hint))
@@ -187,6 +217,17 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
                 bad(f"unknown value {item!r} (expected ';'-separated: "
                     f"{', '.join(spec.values)})", hint)
                 return None
+        if spec.vocabulary == "companies" and names is not None:
+            canonical = []
+            for item in items:
+                if item.casefold() not in names:
+                    close = close_matches(item.casefold(), list(names), n=1, cutoff=0.6)
+                    bad(f"unknown company {item!r}",
+                        f"did you mean {names[close[0]]!r}?" if close
+                        else f"add it (with its aliases) to {COMPANIES_FILE}")
+                    return None
+                canonical.append(names[item.casefold()])
+            return list(dict.fromkeys(canonical))
         return items
     if spec.type in ("int", "number"):
         try:
@@ -208,16 +249,25 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
 
 
 def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
-               problems: list[Problem]) -> dict[str, Record]:
-    """Read one layer's records file into {country key (or row id): Record}."""
+               problems: list[Problem], names: dict[str, str] | None = None
+               ) -> dict[str, Record]:
+    """Read one layer's records file into {country key (or row id): Record}. A record's
+    `confidence` is as typed (empty: computed from its sources once they are known)."""
     path = seeds / spec.file
     shown = str(path)
-    required = ("country", "confidence", *(f.name for f in spec.fields if f.required))
+    required = ("country", *(f.name for f in spec.fields if f.required))
     if spec.many:
         required = ("id", *required)
     out: dict[str, Record] = {}
     this_year = current_year()
+    counted, errors = len(problems), 0
     for line, row in read_csv(path, spec.columns, required, problems):
+        errors += sum(not p.warning for p in problems[counted:])
+        counted = len(problems)
+        if errors >= MAX_PROBLEMS:
+            problems.append(Problem(shown, line, "", f"stopped after {MAX_PROBLEMS} problems in "
+                                    "this file", "fix these first, then validate again"))
+            break
         rid = row.get("id", "")
         if spec.many:
             if not _SLUG.match(rid):
@@ -248,7 +298,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                                             _expected(spec_field)))
                 values[spec_field.name] = None
                 continue
-            values[spec_field.name] = _parse_field(spec_field, text, shown, line, problems)
+            values[spec_field.name] = _parse_field(spec_field, text, shown, line, problems,
+                                                   names)
         for spec_field in spec.fields:
             if spec_field.requires and values.get(spec_field.name) is not None \
                     and not row.get(spec_field.requires):
@@ -256,16 +307,13 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                                         f"is required when {spec_field.name} is given"))
         year = _year(row.get("year", ""), this_year, shown, line, problems)
         confidence = row.get("confidence", "")
-        if confidence not in CONFIDENCE:
+        if confidence and confidence not in CONFIDENCE:
             close = close_matches(confidence.lower(), CONFIDENCE, n=1)
             problems.append(Problem(
                 shown, line, "confidence",
-                f"unknown value {confidence!r} (expected one of: {', '.join(CONFIDENCE)})",
+                f"unknown value {confidence!r} (expected one of: {', '.join(CONFIDENCE)}, or "
+                "empty to compute it from the sources)",
                 f"did you mean {close[0]!r}?" if close else ""))
-        if not row.get("confidence_reason"):
-            problems.append(Problem(shown, line, "confidence_reason", "is empty",
-                                    "say why, e.g. 'named, dated report; one source'",
-                                    warning=True))
         if len(problems) > errors_before and any(not p.warning for p in problems[errors_before:]):
             continue
         out[rid if spec.many else res.key] = Record(
@@ -304,12 +352,13 @@ def _year(text: str, this_year: int, shown: str, line: int, problems: list[Probl
     return year
 
 
-def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
-    """Read the bibliography."""
+def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = ()
+                 ) -> dict[str, Source]:
+    """Read the bibliography. `kinds`: the source kinds the confidence rule knows."""
     path = seeds / SOURCES_FILE
     shown = str(path)
     out: dict[str, Source] = {}
-    for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title"), problems):
+    for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title", "kind"), problems):
         sid = row["id"]
         if not _SLUG.match(sid):
             problems.append(Problem(shown, line, "id", f"{sid!r} is not a valid source id",
@@ -320,6 +369,13 @@ def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
             continue
         if not row.get("title"):
             problems.append(Problem(shown, line, "title", "is required"))
+        kind = row.get("kind", "")
+        if kinds and kind not in kinds:
+            close = close_matches(kind, kinds, n=1)
+            problems.append(Problem(shown, line, "kind", f"unknown source kind {kind!r} "
+                                    f"(expected one of: {', '.join(kinds)})",
+                                    f"did you mean {close[0]!r}?" if close else
+                                    "kinds are defined in layers.toml, [confidence] kinds"))
         url = row.get("url", "")
         if url and not _URL.match(url):
             problems.append(Problem(shown, line, "url", f"{url!r} is not an http(s) URL",
@@ -327,14 +383,59 @@ def load_sources(seeds: Path, problems: list[Problem]) -> dict[str, Source]:
                                     "quotes or angle brackets"))
             url = ""
         document = row.get("document", "")
-        if document and (Path(document).is_absolute() or not document.endswith(".txt")):
+        if document and (Path(document).is_absolute() or ".." in Path(document).parts
+                         or not document.endswith(".txt")):
             problems.append(Problem(shown, line, "document",
-                                    f"{document!r} must be a relative path to a .txt file"))
+                                    f"{document!r} must be a .txt file name inside the documents "
+                                    "folder (no absolute path, no '..')"))
             document = ""
+        if not url and not document and not row.get("url"):
+            problems.append(Problem(shown, line, "url", "a source needs a url (where a reader "
+                                    "can open it) or a document (a local text copy)",
+                                    "add the address the source is published at"))
         out[sid] = Source(sid, row.get("title", ""), row.get("author", ""),
                           row.get("publisher", ""), row.get("date", ""), url, document,
-                          row.get("note", ""))
+                          row.get("note", ""), kind)
     return out
+
+
+def load_companies(seeds: Path, problems: list[Problem]) -> dict[str, Company]:
+    """The controlled vocabulary of companies (companies.csv), by canonical name; none if the
+    file is absent (then company fields are not checked)."""
+    path = seeds / COMPANIES_FILE
+    if not path.exists():
+        return {}
+    shown = str(path)
+    out: dict[str, Company] = {}
+    taken: dict[str, str] = {}  # every name and alias, casefolded → canonical name
+    for line, row in read_csv(path, COMPANY_COLUMNS, ("name", "kind"), problems):
+        name = row["name"]
+        aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
+        if row["kind"] not in COMPANY_KINDS:
+            close = close_matches(row["kind"], COMPANY_KINDS, n=1)
+            problems.append(Problem(shown, line, "kind", f"unknown company kind {row['kind']!r} "
+                                    f"(expected one of: {', '.join(COMPANY_KINDS)})",
+                                    f"did you mean {close[0]!r}?" if close else ""))
+            continue
+        clash = [n for n in (name, *aliases) if n.casefold() in taken]
+        if not name or clash:
+            problems.append(Problem(shown, line, "name" if not clash or clash[0] == name
+                                    else "aliases", f"{clash[0]!r} already names "
+                                    f"{taken[clash[0].casefold()]!r}" if clash else "is required"))
+            continue
+        for n in (name, *aliases):
+            taken[n.casefold()] = name
+        out[name] = Company(name, aliases, row.get("parent", ""), row["kind"], row.get("note", ""))
+    for company in out.values():
+        if company.parent and company.parent not in out:
+            problems.append(Problem(shown, 0, "parent", f"{company.name}: parent "
+                                    f"{company.parent!r} is not a company in this file"))
+    return out
+
+
+def company_names(companies: dict[str, Company]) -> dict[str, str]:
+    """Every name and alias, casefolded → canonical name."""
+    return {n.casefold(): c.name for c in companies.values() for n in (c.name, *c.aliases)}
 
 
 def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
@@ -343,10 +444,10 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                    docs: quotes.Documents | None = None) -> None:
     """Attach citations to records; check sources exist and quotes stand in their documents
     (`docs`; None: quotes are not checked)."""
+    missing_docs: set[str] = set()
     path = seeds / CITATIONS_FILE
     shown = str(path)
     used: set[str] = set()
-    missing_docs: set[str] = set()
     for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4], problems):
         layer = row["layer"]
         if layer not in records:
@@ -389,11 +490,30 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                     "e.g. L123 (line in the document), a section, or a page"))
             continue
         used.add(sid)
-        quote = row.get("quote", "")
-        _check_quote(seeds, source, row["locator"], quote, shown, line, problems, docs,
-                     missing_docs)
-        record.citations.append(Citation(sid, row["locator"], quote))
-    _report_missing_documents(seeds, sources, missing_docs, problems)
+        quote, evidence = row.get("quote", ""), row.get("evidence", "")
+        stance = row.get("stance", "") or "supports"
+        if stance not in STANCES:
+            problems.append(Problem(shown, line, "stance", f"unknown stance {stance!r} "
+                                    f"(expected one of: {', '.join(STANCES)})",
+                                    "contradicts: the source speaks against the value"))
+            continue
+        if not quote and not evidence:
+            problems.append(Problem(shown, line, "evidence", "no evidence and no quote",
+                                    "say in a sentence of your own what the source states, or "
+                                    "give a short verbatim quote"))
+            continue
+        for field, text, limit in (("quote", quote, MAX_QUOTE),
+                                   ("evidence", evidence, MAX_EVIDENCE)):
+            if len(text) > limit:
+                problems.append(Problem(shown, line, field, f"{len(text)} characters; at most "
+                                        f"{limit}", "keep a quote to the phrase that pins the "
+                                        "value, evidence to a sentence or two"))
+        if quote:
+            _check_quote(source, row["locator"], quote, shown, line, problems, docs,
+                         missing_docs)
+        record.citations.append(Citation(sid, row["locator"], quote, evidence, stance))
+    if missing_docs and docs is not None:
+        docs.missing |= missing_docs
     for layer, recs in records.items():
         for rec in recs.values():
             if not rec.citations:
@@ -402,27 +522,33 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                 problems.append(Problem(str(seeds / spec_file), rec.line,
                                         "id" if rec.id else "country", f"{what} has no citation",
                                         f"add a row '{layer},{rec.ref},<source>,<locator>,"
-                                        f"<quote>' to {CITATIONS_FILE}"))
+                                        f"<quote>,<evidence>,supports' to {CITATIONS_FILE}"))
+            elif not any(c.stance == "supports" for c in rec.citations):
+                spec_file = next(s.file for s in layers if s.id == layer)
+                problems.append(Problem(str(seeds / spec_file), rec.line,
+                                        "id" if rec.id else "country",
+                                        f"{rec.ref!r} has no citation that supports its value",
+                                        "a value needs a source that states it"))
     for sid in sources:
         if sid not in used:
             problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
                                     f"source {sid!r} is not cited", warning=True))
 
 
-def _check_quote(seeds: Path, source: Source, locator: str, quote: str, shown: str, line: int,
+def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int,
                  problems: list[Problem], docs: quotes.Documents | None,
                  missing_docs: set[str]) -> None:
-    """Append a problem unless the quote stands in the source's document near the locator.
+    """Append a problem unless the quote stands in the source's local copy near the locator.
 
-    `missing_docs` collects sources whose document is absent; without `docs` there is no check.
-    """
-    if not quote:
-        problems.append(Problem(shown, line, "quote", "no quote",
-                                "add a short verbatim phrase from the source", warning=True))
-        return
+    Without `docs` or a local copy there is no check; `missing_docs` collects the sources whose
+    copy is absent from the documents folder."""
     if docs is None or not source.document:
         return
-    result = docs.check(seeds / source.document, locator, quote)
+    try:
+        result = docs.check(source.document, locator, quote)
+    except quotes.DocumentError as exc:
+        problems.append(Problem(shown, line, "quote", f"cannot check it: {exc}"))
+        return
     if result is None:
         missing_docs.add(source.id)
         return
@@ -433,12 +559,16 @@ def _check_quote(seeds: Path, source: Source, locator: str, quote: str, shown: s
                                 f"not found in {source.document} at {locator}", hint))
 
 
-def _report_missing_documents(seeds: Path, sources: dict[str, Source], missing: set[str],
+def _report_missing_documents(seeds: Path, docs: quotes.Documents | None,
                               problems: list[Problem]) -> None:
-    for sid in sorted(missing):
-        problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
-                                f"{sources[sid].document!r} (source {sid}) not found; "
-                                "its quotes were not checked", warning=True))
+    """One line for all the local copies that are not there."""
+    if docs is None or not docs.missing:
+        return
+    problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
+                            f"the local copies of {len(docs.missing)} source(s) are not in "
+                            f"{docs.root}; their quotes were not checked",
+                            "give the folder with --documents DIR (or [atlas] documents in "
+                            "layers.toml)", warning=True))
 
 
 def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Problem],
@@ -463,32 +593,65 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
                                     f"did you mean {close[0]!r}?" if close
                                     else f"add it to {SOURCES_FILE}"))
             continue
-        _check_quote(seeds, source, row["locator"], row.get("quote", ""), shown, line, problems,
-                     docs, missing)
+        if row.get("quote"):
+            _check_quote(source, row["locator"], row["quote"], shown, line, problems, docs,
+                         missing)
         out.append(dict(row))
-    _report_missing_documents(seeds, sources, missing, problems)
+    if missing and docs is not None:
+        docs.missing |= missing
     return out
 
 
-def load(seeds: Path, layers: tuple[LayerSpec, ...], known: frozenset[str],
-         check_quotes: bool = True,
-         composites: tuple[CompositeSpec, ...] = (), meta: dict[str, str] | None = None
-         ) -> tuple[Dataset, list[Problem]]:
+def settle_confidence(layers: tuple[LayerSpec, ...], records: dict[str, dict[str, Record]],
+                      sources: dict[str, Source], cfg: Config, seeds: Path,
+                      problems: list[Problem]) -> None:
+    """Give every record the confidence the rule computes from its supporting sources; a typed
+    confidence that differs is an override and needs its reason."""
+    for spec in layers:
+        recs = records[spec.id]
+        for ref, rec in recs.items():
+            by_publisher: dict[str, set[str]] = {}
+            for cit in rec.citations:
+                src = sources[cit.source]
+                if cit.stance == "supports" and src.kind in cfg.confidence.kinds:
+                    by_publisher.setdefault((src.publisher or src.id).casefold(),
+                                            set()).add(src.kind)
+            level, reason = cfg.confidence.level(by_publisher)
+            if rec.confidence and rec.confidence != level:
+                if not rec.confidence_reason:
+                    problems.append(Problem(
+                        str(seeds / spec.file), rec.line, "confidence",
+                        f"{rec.confidence!r} differs from the rule's {level!r} ({reason})",
+                        "leave it empty to use the rule, or give confidence_reason for the "
+                        "override"))
+                    continue
+                level = rec.confidence
+                reason = f"{rec.confidence_reason} (the rule alone gives {level}: {reason})"
+            recs[ref] = rec._replace(confidence=level, confidence_reason=reason)
+
+
+def load(seeds: Path, cfg: Config, known: frozenset[str], check_quotes: bool = True,
+         documents: Path | None = None) -> tuple[Dataset, list[Problem]]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
-    `composites` and `meta` (from layers.toml, see config.load_all) are carried in the dataset.
-    """
+    Quotes are checked against the sources' local copies in `documents` (default: the
+    `[atlas] documents` setting, relative to the seeds, else `seeds/documents`)."""
     problems: list[Problem] = []
-    docs = quotes.Documents() if check_quotes else None
-    records = {spec.id: load_layer(spec, seeds, known, problems) for spec in layers}
-    sources = load_sources(seeds, problems)
-    load_citations(seeds, layers, records, sources, known, problems, docs)
+    root = documents or seeds / cfg.meta.get("documents", "documents")
+    docs = quotes.Documents(root) if check_quotes else None
+    companies = load_companies(seeds, problems)
+    names = company_names(companies) if (seeds / COMPANIES_FILE).exists() else None
+    records = {spec.id: load_layer(spec, seeds, known, problems, names) for spec in cfg.layers}
+    sources = load_sources(seeds, problems, tuple(cfg.confidence.kinds))
+    load_citations(seeds, cfg.layers, records, sources, known, problems, docs)
+    settle_confidence(cfg.layers, records, sources, cfg, seeds, problems)
     aggregates = load_aggregates(seeds, sources, problems, docs)
+    _report_missing_documents(seeds, docs, problems)
     extra = sorted(p.name for p in seeds.glob("*.csv")
-                   if p.name not in {s.file for s in layers}
-                   | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE})
+                   if p.name not in {s.file for s in cfg.layers}
+                   | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE, COMPANIES_FILE})
     for name in extra:
         problems.append(Problem(str(seeds / name), 0, "",
                                 "not a layer file in layers.toml; ignored", warning=True))
-    return Dataset(layers, records, sources, aggregates, composites, meta or {}), problems
-
+    return Dataset(cfg.layers, records, sources, aggregates, cfg.composites, cfg.meta, cfg,
+                   companies), problems

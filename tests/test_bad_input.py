@@ -17,7 +17,7 @@ HEADER = ("country,year,confidence,confidence_reason,derivation,note,"
 
 
 def problems_for(seeds: Path) -> list[str]:
-    _, problems = records.load(seeds, config.load(seeds), KEYS)
+    _, problems = records.load(seeds, config.load_all(seeds), KEYS)
     return [str(p) for p in problems]
 
 
@@ -25,7 +25,7 @@ def test_bom_and_crlf_are_accepted(seeds: Path) -> None:
     path = seeds / "mou.csv"
     text = path.read_text(encoding="utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    dataset, problems = records.load(seeds, config.load(seeds), KEYS)
+    dataset, problems = records.load(seeds, config.load_all(seeds), KEYS)
     assert [p for p in problems if not p.warning] == []
     assert set(dataset.records["mou"]) == {"LAO", "TUR"}
     assert dataset.records["mou"]["TUR"].line == 3
@@ -67,8 +67,8 @@ def test_unknown_category_in_a_list_field(seeds: Path) -> None:
 
 def test_unused_source_is_a_warning(seeds: Path) -> None:
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write("spare,A spare source,,,,,,\n")
-    _, problems = records.load(seeds, config.load(seeds), KEYS)
+        f.write("spare,A spare source,,,,https://example.org/,news,,\n")
+    _, problems = records.load(seeds, config.load_all(seeds), KEYS)
     [p] = [p for p in problems if "spare" in p.message]
     assert p.warning and "is not cited" in p.message
 
@@ -105,6 +105,6 @@ def test_resolver_never_crashes(text: str) -> None:
                      lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8", "replace"))))
 def test_loader_never_crashes(seeds: Path, data: bytes) -> None:
     (seeds / "mou.csv").write_bytes(HEADER.encode() + b"\n" + data)
-    dataset, problems = records.load(seeds, config.load(seeds), KEYS)
+    dataset, problems = records.load(seeds, config.load_all(seeds), KEYS)
     assert all(isinstance(p, Problem) for p in problems)
     assert all(isinstance(k, str) for k in dataset.records["mou"])

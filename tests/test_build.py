@@ -27,7 +27,7 @@ def read_geojson(path: Path) -> dict:
 
 def test_every_record_lands_and_coverage_counts(seeds: Path) -> None:
     bounds = boundaries.load()
-    dataset, _ = records.load(seeds, config.load(seeds), bounds.keys)
+    dataset, _ = records.load(seeds, config.load_all(seeds), bounds.keys)
     countries = join.join(bounds, dataset)
     assert len(countries) == len(bounds.features)
     cov = join.coverage(countries, ["mou", "cloud"])

@@ -48,10 +48,10 @@ def test_validate_ok_and_failing(runner: CliRunner, seeds: Path) -> None:
     assert ok.exit_code == 0 and "OK" in ok.output
     strict = runner.invoke(cli, ["validate", "--seeds", str(seeds), "--strict"])
     assert strict.exit_code == 1  # the fixture has records without a year (warnings)
-    (seeds / "cloud.csv").write_text("country,presence\nPAK,region\n")
+    (seeds / "cloud.csv").write_text("country,year\nPAK,2020\n")
     bad = runner.invoke(cli, ["validate", "--seeds", str(seeds)])
     assert bad.exit_code == 1
-    assert "confidence: required column is missing" in bad.output
+    assert "presence: required column is missing" in bad.output
 
 
 def test_missing_seeds_folder(runner: CliRunner, tmp_path: Path) -> None:

@@ -53,8 +53,8 @@ def test_non_http_url_is_refused(seeds: Path) -> None:
     from atlas import boundaries, config, records
 
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write("bad,Bad link,,,,javascript:alert(1),,\n")
-    _, problems = records.load(seeds, config.load(seeds), boundaries.load().keys)
+        f.write("bad,Bad link,,,,javascript:alert(1),news,,\n")
+    _, problems = records.load(seeds, config.load_all(seeds), boundaries.load().keys)
     assert any("sources.csv:3: url: 'javascript:alert(1)' is not an http(s) URL" in str(p)
                for p in problems)
 

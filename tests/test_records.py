@@ -13,7 +13,7 @@ KEYS = boundaries.load().keys
 
 
 def load(seeds: Path) -> tuple[records.Dataset, list[Problem]]:
-    return records.load(seeds, config.load(seeds), KEYS)
+    return records.load(seeds, config.load_all(seeds), KEYS)
 
 
 def errors(seeds: Path) -> list[str]:

@@ -22,7 +22,7 @@ needs_docs = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[records.Dataset, list]:
-    return records.load(SEEDS, config.load(SEEDS), KEYS)
+    return records.load(SEEDS, config.load_all(SEEDS), KEYS, documents=DOCS)
 
 
 def brief_line(n: int) -> str:
