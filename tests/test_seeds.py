@@ -53,8 +53,8 @@ def test_every_record_validates_and_every_quote_is_found(loaded) -> None:
 
 def test_every_record_has_a_source_a_reader_can_follow(loaded) -> None:
     """Every record has a supporting citation with a locator and what the source says; every
-    source has an http(s) address (as its publisher gives it) or a local copy, a kind, and is cited; every company named is
-    in the vocabulary (validate checks the names; here: they are canonical)."""
+    source has an http(s) address (as its publisher gives it) or a local copy, a kind, and is
+    cited; every company named is in the vocabulary, by its canonical name."""
     dataset, problems = loaded
     total = 0
     for recs in dataset.records.values():
