@@ -69,9 +69,15 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     title = meta.get("title", "DSR Atlas")
     layers = []
     for spec in dataset.layers:
-        classes = "".join(f"<li><code>{e(c.value)}</code>: {e(c.label)}</li>" for c in spec.classes)
+        rows = "".join(
+            f'<tr id="rule-{e(spec.id)}-{e(c.value)}"><td><code>{e(c.value)}</code></td>'
+            f"<td>{e(c.label)}</td><td>{e(c.rule)}</td><td>{e(c.example)}</td></tr>"
+            for c in spec.classes)
+        classes = ("<table class=\"atlas-table atlas-codebook\"><thead><tr><th>value</th>"
+                   "<th>legend</th><th>rule: what a source must say</th><th>example</th></tr>"
+                   f"</thead><tbody>{rows}</tbody></table>")
         layers.append(f'<section id="layer-{e(spec.id)}"><h3>{e(spec.title)}</h3>'
-                      f"<p>{e(spec.description)}</p><ul>{classes}</ul>"
+                      f"<p>{e(spec.description)}</p>{classes}"
                       "<p>No record = <em>no data</em> (hatched grey); the class <code>none</code> "
                       "means a source says there is none.</p></section>")
     for comp in dataset.composites:
@@ -86,13 +92,18 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
                       "</section>")
     aggregates = "".join(
         f"<tr><td>{e(a['figure'])}</td><td>{e(a['what'])}</td>"
-        f"<td>{e(a['source'])} {e(a['locator'])}: “{e(a['quote'])}”</td>"
+        f"<td>{source_line(dataset, a['source'])}, {e(a['locator'])}: “{e(a['quote'])}”</td>"
         f"<td>{e(a.get('note', ''))}</td></tr>"
         for a in dataset.aggregates)
     bibliography = "".join(
-        f'<li id="source-{e(s.id)}"><code>{e(s.id)}</code> — {source_line(dataset, s.id)}'
+        f'<li id="source-{e(s.id)}">{source_line(dataset, s.id)} ({e(s.kind.replace("_", " "))})'
         f"{'. ' + e(s.note) if s.note else ''}</li>"
-        for s in sorted(dataset.sources.values(), key=lambda s: s.id))
+        for s in sorted(dataset.sources.values(), key=lambda s: (s.title.casefold(), s.id)))
+    cfg = dataset.config
+    general = "".join(f"<li>{e(r)}</li>" for r in (cfg.rules if cfg else ()))
+    kinds = "".join(
+        f"<tr><td>{e(k.replace('_', ' '))}</td><td>{e(cfg.confidence.help.get(k, ''))}</td>"
+        f"<td>{e(v)}</td></tr>" for k, v in cfg.confidence.kinds.items()) if cfg else ""
     pictures = "" if not meta.get("pictures") else (
         "<h2>Pictures for reports</h2><p>Each layer as a picture with its title, legend and "
         "source line, to paste into a report: PNG (1600 pixels wide) or SVG (vector).</p><ul>"
@@ -102,8 +113,9 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
                   + [(c.id, c.title) for c in dataset.composites]) + "</ul>")
     version = e(meta.get("data_version", ""))
     date = e(meta.get("data_date", ""))
-    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>, "
-            f"data version {version} ({date}).")
+    where = f", {e(meta['base_url'])}" if meta.get("base_url") else ""
+    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>"
+            f"{where}, data version {version} ({date}).")
     body = f"""
 <p><a href="index.html">← Back to the map</a></p>
 <h1>About {e(title)}</h1>
@@ -111,10 +123,16 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
 {e(meta.get('atlas_version', ''))}{', on ' + e(meta['build_date']) if meta.get('build_date') else ''}. {e(meta.get('licence', ''))}</p>
 <p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span></p>
 <h2>What each layer means and how values are coded</h2>
-<p>Every value comes from a record in <code>seeds/</code> with at least one citation: a source, a
-locator (line in the source document) and a short verbatim quote. Each record carries a confidence
-(high / medium / low) with its reason; a judgement (such as an alignment level) says how it was
-derived. Vendor claims are kept apart from independent reports.</p>
+<p>Every value comes from a record with at least one citation: a source a reader can open, a
+locator (section, paragraph, table row, or line of a text copy), and what the source says, in the
+atlas's own words or as a short verbatim quote. The codebook below decides each value.</p>
+<h3 id="codebook">Codebook: rules for every layer</h3>
+<ul>{general}</ul>
+<h3 id="confidence">Confidence</h3>
+<p>Computed, not typed: the best supporting source's kind gives the level below; sources from more
+than one publisher raise it one step. A record may state another level only with its reason.</p>
+<table class="atlas-table"><thead><tr><th>source kind</th><th>what it is</th><th>level alone</th></tr>
+</thead><tbody>{kinds}</tbody></table>
 {''.join(layers)}
 <h2>Figures that are not country-level</h2>
 <p>These figures from the sources are not spread over countries. Where sources disagree, each figure
@@ -140,7 +158,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
         labels = {k.value: k.label for k in spec.classes}
         records = rec["items"] if spec.many else [rec]
         head = (f"{e(rec['count'])} project(s) named" if spec.many
-                else e(labels.get(rec["value"], rec["value"])))
+                else f'<a href="../about.html#rule-{e(spec.id)}-{e(rec["value"])}">'
+                     f'{e(labels.get(rec["value"], rec["value"]))}</a>')
         parts.append(f"<h2>{e(spec.title)}</h2><p><strong>{head}</strong></p>")
         for r in records:
             fields = "".join(
@@ -152,8 +171,11 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
                                    ("confidence_reason", "why"), ("derivation", "derivation"),
                                    ("note", "note")) if r.get(key) not in (None, ""))
             cites = "".join(
-                f"<li>{source_line(dataset, x['source'])}, {e(x['locator'])}"
-                f"<blockquote>“{e(x['quote'])}”</blockquote></li>" for x in r["citations"])
+                f"<li>{'<strong>Against:</strong> ' if x['stance'] == 'contradicts' else ''}"
+                f"{source_line(dataset, x['source'])}, {e(x['locator'])}"
+                f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}"
+                f"{'<blockquote>“' + e(x['quote']) + '”</blockquote>' if x['quote'] else ''}</li>"
+                for x in r["citations"])
             parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>")
     for comp in dataset.composites:
         rec = c.layers.get(comp.id)
@@ -166,8 +188,10 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
     # when this page does, so a citation of it stays exact across edits to other countries.
     shown = f"{title}\0{c.name_zh}\0{c.iso3}\0{content}"
     version = hashlib.sha256(shown.encode()).hexdigest()[:12]
-    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>, "
-            f"page version {version} (data dated {e(meta.get('data_date', ''))}).")
+    where = (f", {e(meta['base_url'])}country/{e(c.iso3)}.html" if meta.get("base_url")
+             else "")
+    cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>"
+            f"{where}, page version {version} (data dated {e(meta.get('data_date', ''))}).")
     body = (f'<p><a href="../index.html#country={e(c.iso3)}">← This country on the map</a> · '
             f'<a href="../about.html">About</a></p><h1>{e(c.name)}</h1>'
             f'<p>{e(c.name_zh)} · {e(c.iso3)} · page version <code id="page-version">{version}'

@@ -36,7 +36,7 @@ def poison(seeds: Path) -> None:
         rewrite(seeds / name, change)
     # a second source without a document, so a hostile quote and locator are accepted
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write(f'evil,"{PAYLOAD.replace(chr(34), chr(34) * 2)}",,,,https://example.org/a?q=%3Cscript%3E&r=1,,\n')
+        f.write(f'evil,"{PAYLOAD.replace(chr(34), chr(34) * 2)}",,,,https://example.org/a?q=%3Cscript%3E&r=1,news,,\n')
     with (seeds / "citations.csv").open("a", encoding="utf-8") as f:
         f.write(f'mou,LAO,evil,"{PAYLOAD.replace(chr(34), chr(34) * 2)}",'
                 f'"{PAYLOAD.replace(chr(34), chr(34) * 2)}"\n')

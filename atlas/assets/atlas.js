@@ -561,7 +561,8 @@
         p.appendChild(section);
         return;
       }
-      section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : ""]));
+      section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
+        el("a", { href: "about.html#rule-" + encodeURIComponent(layer.id) + "-" + encodeURIComponent(rec.value), text: "coding rule" })]));
       section.appendChild(self.recordDetails(layer, rec, false));
       p.appendChild(section);
     });
@@ -608,8 +609,10 @@
     rec.citations.forEach(function (cit) {
       var src = D.sources[cit.source] || { title: cit.source };
       var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
-      ol.appendChild(el("li", {}, [
+      ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "" }, [
+        cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
         link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
+        cit.evidence ? el("p", { text: cit.evidence }) : null,
         cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
       ]));
     });
