@@ -5,7 +5,7 @@
   var D = window.ATLAS_DATA;
   var NODATA_FILL = "url(#atlas-nodata)";
 
-  /* Shapes come quantised and delta-encoded (see atlas/site.py: encode_geometry); they are
+  /* Shapes come quantised and delta-encoded (see atlas/webgeom.py: encode); they are
      decoded straight into Leaflet LatLngs, without building GeoJSON first. */
   function decodeShapes(enc) {
     return enc.shapes.map(function (shape) {
