@@ -52,8 +52,7 @@ def index_html(tiles: str | None = None) -> str:
         name="csp",
     )
     # The scripts block the parser one after the other, and Chromium does not look ahead for
-    # them in a file:// page: asked for here, they load at once, side by side (about 15 ms
-    # sooner to a drawn map).
+    # them in a file:// page: asked for here, they load at once, side by side.
     figure.header.add_child(branca.element.Element("".join(
         f'<link rel="preload" href="{url}" as="{kind}">'
         for kind, links in (("script", AtlasMap.default_js), ("style", AtlasMap.default_css))

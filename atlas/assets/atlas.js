@@ -400,7 +400,7 @@
     });
     var control = L.control.layers(named, {}, { collapsed: false, position: "topleft" });
     // Leaflet's expand() measures the page to fit the list in the map: a layout forced in the
-    // middle of the first drawing (about 30 ms). Expand without measuring now, and measure
+    // middle of the first drawing. Expand without measuring now, and measure
     // once the map has been painted.
     var expand = control.expand;
     control.expand = function () {
