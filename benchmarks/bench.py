@@ -56,7 +56,8 @@ def timed(cmd: list[str]) -> float:
 def edit_one_record(seeds: Path, n: int, column: str = "year") -> None:
     """Edit the first record of mou.csv (a real, valid edit): its year, or with column
     "instrument" its class, which changes the map, the legend counts, the composite score and
-    so the pictures of two layers."""
+    so the pictures of two layers. The new value always differs from the old one, so every
+    timed edit rebuilds (the same seeds are edited for every side and size)."""
     import csv
     import io
 
@@ -66,9 +67,10 @@ def edit_one_record(seeds: Path, n: int, column: str = "year") -> None:
     cells = next(csv.reader([lines[1]]))
     i = header.index(column)
     if column == "year":
-        cells[i] = str(2000 + n % 20)
+        cells[i] = str(2001 + (int(cells[i] or 2000) - 2000) % 20)
     else:
-        cells[i] = ("company_mou", "digital_economy_initiative")[n % 2]
+        choices = ("company_mou", "digital_economy_initiative")
+        cells[i] = choices[1] if cells[i] == choices[0] else choices[0]
     row = io.StringIO()
     csv.writer(row, lineterminator="\n").writerow(cells)
     lines[1] = row.getvalue()
