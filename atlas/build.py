@@ -56,13 +56,14 @@ class Checked(NamedTuple):
         return [p for p in self.problems if p.warning]
 
 
-def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = None
-             ):  # -> (Dataset, Boundaries, Checked)
+def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = None,
+             cfg: config.Config | None = None):  # -> (Dataset, Boundaries, Checked)
     """Load everything and collect every problem; raise ValidationFailed only for a bad config.
-    `documents`: the folder of the sources' local copies (see records.load)."""
+    `documents`: the folder of the sources' local copies (see records.load); `cfg`: layers.toml
+    if the caller has read it already."""
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    cfg = config.load_all(seeds)
+    cfg = cfg or config.load_all(seeds)
     bounds = boundaries.load()
     dataset, problems = records.load(seeds, cfg, bounds.keys, check_quotes, documents)
     return dataset, bounds, Checked(problems)
@@ -77,19 +78,23 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     `force` rebuilds from nothing: the cache is not read (and is filled anew).
     """
     out = out.absolute()
+    if not seeds.is_dir():
+        raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
+    cfg = config.load_all(seeds)
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
         output.check_target(out)
         code = code_digest()
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-        head = f"inputs {input_digest(seeds, code, options, documents)}"
+        root = records.documents_root(seeds, cfg, documents)
+        head = f"inputs {input_digest(seeds, code, options, root)}"
         if not force and (output.read_marker(out) or "").startswith(
                 f"{output.MARKER_HEAD}\n{head}\n"):
             return Checked([], up_to_date=True)
         cache = Cache(cache_root / out.name, code + producer_versions(),
                       read=not force)
         with _page(cache, tiles) as page:  # rendered beside validation on a miss
-            dataset, bounds, checked = validate(seeds, documents=documents)
+            dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg)
             failing = checked.problems if strict else checked.errors
             if failing:
                 raise ValidationFailed(failing)
@@ -192,10 +197,11 @@ def _seed_files(seeds: Path) -> list[Path]:
 
 
 def _hash_files(paths: list[Path]) -> str:
-    """One hash of the files' names and contents (a missing or unreadable file counts as such)."""
+    """One hash of the files' names and contents (a missing or unreadable file counts as such),
+    the same wherever the files are."""
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(str(path).encode() + b"\0")
+        digest.update(path.name.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError as exc:
@@ -205,24 +211,21 @@ def _hash_files(paths: list[Path]) -> str:
 
 def data_version(seeds: Path) -> str:
     """A short content hash of the records and configuration: changes when the data changes."""
-    digest = hashlib.sha256()
-    for path in _seed_files(seeds):
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:12]
+    return _hash_files(_seed_files(seeds))[:12]
 
 
-def _documents(seeds: Path, documents: Path | None) -> list[Path]:
-    """The local copies sources.csv names (their quotes are checked, so they count)."""
+def _documents(seeds: Path, root: Path) -> list[Path]:
+    """The local copies in `root` that sources.csv names (their quotes are checked, so they
+    count)."""
     try:
         text = (seeds / "sources.csv").read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
-        root = documents or seeds / config.load_all(seeds).meta.get("documents", "documents")
-    except (OSError, UnicodeDecodeError, csv.Error, ValidationFailed):
+    except (OSError, UnicodeDecodeError, csv.Error):
         return []
     return sorted({root / r["document"] for r in rows if r.get("document")})
 
 
-def input_digest(seeds: Path, code: str, options: str, documents: Path | None = None) -> str:
+def input_digest(seeds: Path, code: str, options: str, documents: Path) -> str:
     """Everything a build depends on: the atlas's code and boundaries, the libraries, the
     records and documents, the options and the year (which bounds valid years)."""
     from atlas.clock import current_year

@@ -387,7 +387,7 @@ def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = 
                                     f"{document!r} must be a .txt file name inside the documents "
                                     "folder (no absolute path, no '..')"))
             document = ""
-        if not url and not document and not row.get("url"):
+        if not row.get("url") and not document:
             problems.append(Problem(shown, line, "url", "a source needs a url (where a reader "
                                     "can open it) or a document (a local text copy)",
                                     "add the address the source is published at"))
@@ -628,15 +628,19 @@ def settle_confidence(layers: tuple[LayerSpec, ...], records: dict[str, dict[str
             recs[ref] = rec._replace(confidence=level, confidence_reason=reason)
 
 
+def documents_root(seeds: Path, cfg: Config, documents: Path | None = None) -> Path:
+    """Where the sources' local copies are: `documents` if given, else the `[atlas] documents`
+    setting (relative to the seeds), else `seeds/documents`."""
+    return documents or seeds / cfg.meta.get("documents", "documents")
+
+
 def load(seeds: Path, cfg: Config, known: frozenset[str], check_quotes: bool = True,
          documents: Path | None = None) -> tuple[Dataset, list[Problem]]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
-    Quotes are checked against the sources' local copies in `documents` (default: the
-    `[atlas] documents` setting, relative to the seeds, else `seeds/documents`)."""
+    Quotes are checked against the sources' local copies (see documents_root)."""
     problems: list[Problem] = []
-    root = documents or seeds / cfg.meta.get("documents", "documents")
-    docs = quotes.Documents(root) if check_quotes else None
+    docs = quotes.Documents(documents_root(seeds, cfg, documents)) if check_quotes else None
     companies = load_companies(seeds, problems)
     names = company_names(companies) if (seeds / COMPANIES_FILE).exists() else None
     records = {spec.id: load_layer(spec, seeds, known, problems, names) for spec in cfg.layers}
