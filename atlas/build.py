@@ -83,13 +83,12 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     cfg = config.load_all(seeds)
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
-        output.check_target(out)
+        marker = output.check_target(out) or ""
         code = code_digest()
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
         root = records.documents_root(seeds, cfg, documents)
         head = f"inputs {input_digest(seeds, code, options, root)}"
-        if not force and (output.read_marker(out) or "").startswith(
-                f"{output.MARKER_HEAD}\n{head}\n"):
+        if not force and marker.startswith(f"{output.MARKER_HEAD}\n{head}\n"):
             return Checked([], up_to_date=True)
         cache = Cache(cache_root / out.name, code + producer_versions(),
                       read=not force)

@@ -67,14 +67,19 @@ def read_marker(out: Path) -> str | None:
     return text if found == listed else None
 
 
-def check_target(out: Path) -> None:
-    """Refuse a target that is a file, or a non-empty folder that is not a sound atlas build."""
+def check_target(out: Path) -> str | None:
+    """Refuse a target that is a file, or a non-empty folder that is not a sound atlas build;
+    return the marker of the build there (None: no build there yet)."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise AtlasError(f"{out}: exists and is not a directory — choose another --out")
-    if out.is_dir() and any(out.iterdir()) and read_marker(out) is None:
+    if not out.is_dir() or not any(out.iterdir()):
+        return None
+    marker = read_marker(out)
+    if marker is None:
         raise AtlasError(
             f"{out}: not empty and not an atlas build (its {MARKER} does not list exactly "
             "the files there); refusing to replace it — choose an empty or new --out directory")
+    return marker
 
 
 @contextlib.contextmanager
@@ -114,9 +119,8 @@ def recover(out: Path) -> None:
 
 def write_atomically(out: Path, files: Mapping[str, bytes], head: str) -> None:
     """Write `files` (path in the site → content) and the marker into a temporary folder beside
-    `out`, then swap it into place. Call it holding locked(out)."""
+    `out`, then swap it into place. Call it holding locked(out), after check_target(out)."""
     out = out.absolute()
-    check_target(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     tmp.mkdir()
