@@ -34,6 +34,18 @@ def own_assets() -> dict[str, Path]:
     return {f"assets/{name}": base / name for name in ("atlas.js", "atlas.css")}
 
 
+def companies_of(dataset: Dataset, country: Country) -> list[str]:
+    """The companies (canonical names) a country's records name, in any layer."""
+    names: set[str] = set()
+    for spec in dataset.layers:
+        fields = [f.name for f in spec.fields if f.vocabulary == "companies"]
+        rec = country.layers.get(spec.id)
+        for item in (rec.get("items", [rec]) if rec else []):
+            for name in fields:
+                names.update(item["fields"].get(name) or [])
+    return sorted(names)
+
+
 def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict:
     """Everything the page shows, as plain data."""
     layers = [spec.to_json() for spec in dataset.layers]
@@ -44,10 +56,12 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
         "coverage": coverage(countries, [lay["id"] for lay in layers]),
         "countries": {
             c.iso3: {"name": c.name, "name_zh": c.name_zh, "continent": c.continent,
-                     "layers": c.layers}
+                     "layers": c.layers, "companies": companies_of(dataset, c)}
             for c in countries
         },
         "aggregates": dataset.aggregates,
+        "companies": {c.name: {"kind": c.kind, "parent": c.parent}
+                      for c in (dataset.companies or {}).values()},
         "sources": {s.id: {"title": s.title, "author": s.author, "publisher": s.publisher,
                            "date": s.date, "url": s.url}
                     for s in dataset.sources.values()},
