@@ -29,11 +29,10 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
     if every:
         with_url = sum(any(dataset.sources[c.source].url for c in r.citations) for r in every)
         with_year = sum(r.year is not None for r in every)
-        places = {r.key for spec in dataset.layers if not spec.many
-                  for r in dataset.records[spec.id].values()}
+        places = {r.key for r in every}
         out.append(f"Records: {len(every)}; {with_url / len(every):.0%} cite a source with a URL, "
                    f"{with_year / len(every):.0%} have a year; {len(places)} countries have a "
-                   "value in at least one country layer")
+                   "value in at least one layer")
         kinds = Counter(s.kind for s in dataset.sources.values())
         out.append("Sources by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     out.append("Citations per source (records citing it / citation rows):")
