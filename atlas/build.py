@@ -36,8 +36,11 @@ from atlas import (
 )
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
+from atlas.files import UnreadableFile, read_regular
 
 CACHE_DIR = ".atlas-cache"
+#: Inputs are hashed up to the largest size validation accepts (a larger one is refused there).
+HASH_LIMIT = max(records.MAX_BYTES, config.MAX_CONFIG_BYTES)
 STANDALONE = "atlas-standalone.html"
 
 
@@ -201,10 +204,10 @@ def _hash_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError as exc:
-            digest.update(f"unreadable: {exc.errno}".encode())
+        try:  # a special file or a huge one is refused by validation; here it only counts
+            digest.update(hashlib.sha256(read_regular(path, HASH_LIMIT)).digest())
+        except (OSError, UnreadableFile) as exc:
+            digest.update(f"unreadable: {exc}".encode())
     return digest.hexdigest()
 
 
@@ -217,9 +220,9 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
     """The local copies in `root` that sources.csv names (their quotes are checked, so they
     count)."""
     try:
-        text = (seeds / "sources.csv").read_text(encoding="utf-8-sig")
+        text = read_regular(seeds / "sources.csv", records.MAX_BYTES).decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (OSError, UnreadableFile, UnicodeDecodeError, csv.Error):
         return []
     return sorted({root / r["document"] for r in rows if r.get("document")})
 

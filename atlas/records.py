@@ -17,6 +17,7 @@ from atlas import countries, quotes
 from atlas.clock import current_year
 from atlas.config import CONFIDENCE, Config, FieldSpec, LayerSpec
 from atlas.errors import Problem, close_matches
+from atlas.files import UnreadableFile, read_regular
 
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
@@ -120,16 +121,18 @@ def read_csv(
     """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised."""
     shown = str(path)
     try:
-        size = path.stat().st_size
+        data = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         problems.append(Problem(shown, 0, "", "file not found",
                                 f"create it with the header: {','.join(columns)}"))
         return []
-    if size > MAX_BYTES:
-        problems.append(Problem(shown, 0, "", f"file is {size:,} bytes; the atlas reads files "
-                                f"of at most {MAX_BYTES:,} bytes", "split the file or trim it"))
+    except UnreadableFile as exc:
+        problems.append(Problem(shown, 0, "", str(exc), "it must be a CSV file under "
+                                f"{MAX_BYTES:,} bytes (split the file or trim it)"))
         return []
-    data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(shown, 0, "", f"cannot read it: {exc.strerror or exc}"))
+        return []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
