@@ -84,20 +84,22 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     out = out.absolute()
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    cfg = config.load_all(seeds)
     if tiles is not None:
         mappage.check_tiles(tiles)
     try:
-        return _run(seeds, out, cfg, tiles, strict, force, single_file, pictures, documents)
+        return _run(seeds, out, tiles, strict, force, single_file, pictures, documents)
     except OSError as exc:  # a full or read-only disk, --out under a file, …
         where = f" ({exc.filename})" if exc.filename else ""
         raise AtlasError(f"cannot write the site: {exc.strerror or exc}{where}") from None
 
 
-def _run(seeds: Path, out: Path, cfg: config.Config, tiles: str | None, strict: bool,
-         force: bool, single_file: bool, pictures: bool, documents: Path | None) -> Checked:
+def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
+         single_file: bool, pictures: bool, documents: Path | None) -> Checked:
+    """run() holding the lock: first an interrupted swap is finished (so a build that then
+    fails leaves a site in place, as it says), then everything else."""
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
+        cfg = config.load_all(seeds)
         marker = output.check_target(out) or ""
         code = code_digest()
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"

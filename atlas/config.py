@@ -138,7 +138,8 @@ class _Lines:
         self.heads = [(i, m.group(1)) for i, line in enumerate(self.lines, 1)
                       if (m := _HEADER.match(line))]
 
-    def of(self, table: str = "", n: int = 1, key: str = "", item: str = "") -> int:
+    def of(self, table: str = "", n: int = 1, key: str = "", item: str = "",
+           nth: int = 1) -> int:
         """The line of the `n`th `table` (empty: the top), of `key` in it, of `item` after."""
         if table:
             starts = [i for i, name in self.heads if name == table]
@@ -151,13 +152,15 @@ class _Lines:
         found = max(start, 1)
         if key:
             pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+            sub = f"{table}.{key}" if table else key  # a sub-table [table.key]
             found = next((i for i in range(start + 1, end)
-                          if pattern.match(self.lines[i - 1])), found)
+                          if pattern.match(self.lines[i - 1])),
+                         next((i for i, name in self.heads if name == sub), found))
         if item:
             pattern = re.compile(rf"(?:^|[{{,\s])(?:value|name|layer)\s*=\s*[\"']"
                                  rf"{re.escape(item)}[\"']")
-            found = next((i for i in range(found, end) if pattern.search(self.lines[i - 1])),
-                         found)
+            hits = [i for i in range(found, end) if pattern.search(self.lines[i - 1])]
+            found = hits[min(nth, len(hits)) - 1] if hits else found
         return found
 
 
@@ -169,15 +172,16 @@ class _Check:
         self.problems: list[Problem] = []
 
     def bad(self, field: str, message: str, hint: str = "", *, table: str = "", n: int = 1,
-            key: str = "", item: str = "") -> None:
-        self.problems.append(Problem(self.shown, self.lines.of(table, n, key, item), field,
-                                     message, hint))
+            key: str = "", item: str = "", nth: int = 1) -> None:
+        self.problems.append(Problem(self.shown, self.lines.of(table, n, key, item, nth),
+                                     field, message, hint))
 
     def table(self, label: str, table: str, n: int = 1) -> Callable[..., None]:
-        """A `bad(key, message, hint="", item="")` for one table: the field is `label.key`."""
-        def bad(key: str, message: str, hint: str = "", item: str = "") -> None:
+        """A `bad(key, message, hint="", item="", nth=1)` for one table: the field is
+        `label.key`, the line that of the `nth` `item` under `key`."""
+        def bad(key: str, message: str, hint: str = "", item: str = "", nth: int = 1) -> None:
             self.bad(f"{label}.{key}" if key else label, message, hint, table=table, n=n,
-                     key=key, item=item)
+                     key=key, item=item, nth=nth)
         return bad
 
     def raise_if_any(self) -> None:
@@ -394,7 +398,7 @@ def _classes(entry: dict[str, Any], bad: Callable[..., None], count: bool = Fals
                 str(value))
             continue
         if value in {x.value for x in out}:
-            bad("classes", f"class value {value!r} appears twice", item=value)
+            bad("classes", f"class value {value!r} appears twice", item=value, nth=2)
             continue
 
         def bad_class(message: str, value: str = value) -> None:
@@ -450,7 +454,7 @@ def _fields(entry: dict[str, Any], bad: Callable[..., None], classes: tuple[Clas
             bad_field("is a common column of every records file; do not redefine it")
             continue
         if name in {x.name for x in out}:
-            bad_field("appears twice")
+            bad("fields", f"field {name!r}: appears twice", item=name, nth=2)
             continue
         ftype = f.get("type", "text")
         if ftype not in FIELD_TYPES:
@@ -526,12 +530,16 @@ def _collisions(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, 
     where = {s.id: ("layer", n) for n, s in enumerate(layers, 1)}
     where.update({c.id: ("composite", n) for n, c in enumerate(composites, 1)})
     made: dict[str, str] = {}
+    fields = {f"{s.id}_{f.name}": f.name for s in layers for f in s.fields}
     for column, maker in output_columns(layers, composites):
         if column in made:
             table, n = where[maker]
-            check.bad(f"{table}.{maker}", f"makes the download column {column!r}, which "
+            field = fields.get(column, "") if column.startswith(maker + "_") else ""
+            check.bad(f"{table}.{maker}", f"{'field ' + repr(field) if field else 'its id'} "
+                      f"makes the download column {column!r}, which "
                       f"{'layer ' + repr(made[column]) if made[column] else 'the atlas'} "
-                      "makes too", "rename the layer or the field", table=table, n=n, key="id")
+                      "makes too", "rename it", table=table, n=n,
+                      key="fields" if field else "id", item=field)
         made.setdefault(column, maker)
     for a in where:
         for b in where:

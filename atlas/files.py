@@ -27,14 +27,18 @@ def read_regular(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
         raise UnreadableFile("is a folder, not a file") from None
+    try:  # checked before Python wraps it: FileIO refuses a folder with an error of its own
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile("is a folder, not a file" if stat.S_ISDIR(mode)
+                                 else "is not a regular file (a pipe, device or socket)")
+    except BaseException:
+        os.close(fd)
+        raise
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise UnreadableFile("is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile("is not a regular file (a pipe, device or socket)")
-        if info.st_size > limit:
-            raise UnreadableFile(f"is {info.st_size:,} bytes; the atlas reads files of at most "
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise UnreadableFile(f"is {size:,} bytes; the atlas reads files of at most "
                                  f"{limit:,} bytes")
         data = f.read(limit + 1)
     if len(data) > limit:  # grew while being read
