@@ -166,7 +166,8 @@ def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None
 def report(seeds: Path, documents: Path | None) -> None:
     """Print per-layer coverage, citations per source, and quotes that no longer match.
 
-    Exit status 1 when a quote is not found in its cited document.
+    Exit status 1 when a quote is not found in its cited document, or the records have errors
+    (listed after the report, whose figures leave those rows out).
     """
     from atlas import build as builder
     from atlas import report as reporter
@@ -177,5 +178,10 @@ def report(seeds: Path, documents: Path | None) -> None:
         raise click.ClickException(str(exc)) from exc
     for line in reporter.coverage_lines(dataset, checked.problems):
         click.echo(line)
-    if any(p.field == "quote" and not p.warning for p in checked.problems):
+    others = [p for p in checked.errors if p.field != "quote"]
+    if others:
+        _report(others)
+        raise click.ClickException(f"{len(others)} error(s) in {seeds}: the figures above leave "
+                                   "those rows out")
+    if checked.errors:
         raise SystemExit(1)
