@@ -41,6 +41,8 @@ MAX_ROWS = 250_000
 MAX_PROBLEMS = 200
 MAX_BYTES = 100_000_000
 EARLIEST_YEAR = 1990
+#: In a layer's refused rows (see load_layer): a row whose country was not understood.
+UNRESOLVED = "\0unresolved"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
@@ -293,6 +295,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         res = countries.resolve(row["country"], known)
         if res.key is None:
             problems.append(Problem(shown, line, "country", res.message, res.hint))
+            pending.add(UNRESOLVED)
             continue
         if not spec.many and res.key in out:
             first = out[res.key]
@@ -497,7 +500,9 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
             if record is None:
                 problems.append(Problem(
                     shown, line, "country", f"no {layer} record for {row['country']!r} ({res.key})",
-                    f"add a row to the {layer} records file or remove this one"))
+                    f"{spec.file} has rows whose country is not understood (see there); fix "
+                    "those first" if UNRESOLVED in gone else
+                    f"add a row to {spec.file} or remove this one"))
                 continue
         sid = row["source"]
         source = sources.get(sid)
