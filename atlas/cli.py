@@ -82,9 +82,9 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     Example:
         atlas build --seeds seeds --out build/site
     """
-    from atlas import build as builder
-
     try:
+        from atlas import build as builder
+
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
                               single_file=single_file, pictures=pictures, documents=documents)
     except AtlasError as exc:
