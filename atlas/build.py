@@ -27,6 +27,7 @@ from atlas import (
     config,
     export,
     join,
+    mappage,
     output,
     pages,
     pictures,
@@ -36,8 +37,11 @@ from atlas import (
 )
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
+from atlas.files import UnreadableFile, read_regular
 
 CACHE_DIR = ".atlas-cache"
+#: Inputs are hashed up to the largest size validation accepts (a larger one is refused there).
+HASH_LIMIT = max(records.MAX_BYTES, config.MAX_CONFIG_BYTES)
 STANDALONE = "atlas-standalone.html"
 
 
@@ -80,9 +84,22 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
     out = out.absolute()
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    cfg = config.load_all(seeds)
+    if tiles is not None:
+        mappage.check_tiles(tiles)
+    try:
+        return _run(seeds, out, tiles, strict, force, single_file, pictures, documents)
+    except OSError as exc:  # a full or read-only disk, --out under a file, …
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise AtlasError(f"cannot write the site: {exc.strerror or exc}{where}") from None
+
+
+def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
+         single_file: bool, pictures: bool, documents: Path | None) -> Checked:
+    """run() holding the lock: first an interrupted swap is finished (so a build that then
+    fails leaves a site in place, as it says), then everything else."""
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
+        cfg = config.load_all(seeds)
         marker = output.check_target(out) or ""
         code = code_digest()
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
@@ -201,10 +218,10 @@ def _hash_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError as exc:
-            digest.update(f"unreadable: {exc.errno}".encode())
+        try:  # a special file or a huge one is refused by validation; here it only counts
+            digest.update(hashlib.sha256(read_regular(path, HASH_LIMIT)).digest())
+        except (OSError, UnreadableFile) as exc:
+            digest.update(f"unreadable: {exc}".encode())
     return digest.hexdigest()
 
 
@@ -217,9 +234,9 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
     """The local copies in `root` that sources.csv names (their quotes are checked, so they
     count)."""
     try:
-        text = (seeds / "sources.csv").read_text(encoding="utf-8-sig")
+        text = read_regular(seeds / "sources.csv", records.MAX_BYTES).decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (OSError, UnreadableFile, UnicodeDecodeError, csv.Error):
         return []
     return sorted({root / r["document"] for r in rows if r.get("document")})
 

@@ -9,6 +9,7 @@ written into the build as new files, so the published site never shares storage 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -85,8 +86,11 @@ class Cache:
             self.root.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(_sha(data).encode() + b"\n" + data)
             tmp.replace(path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        except BaseException as exc:  # an interrupt too: no half-written entry is left
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
 
     def prune(self) -> None:
         """Remove the entries this build did not use (and temporary files left by others)."""

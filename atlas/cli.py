@@ -42,6 +42,16 @@ def geodata(source: Path | None, out: Path, tolerance: float | None) -> None:
     click.echo(f"wrote {len(collection['features'])} countries to {path} and {world}")
 
 
+def _tiles_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from atlas.mappage import check_tiles
+
+    try:
+        return None if value is None else check_tiles(value)
+    except AtlasError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--tiles "),
+                                 param_hint="--tiles") from None
+
+
 def _report(problems: list) -> None:
     for p in problems:
         click.echo(str(p), err=True)
@@ -52,7 +62,7 @@ def _report(problems: list) -> None:
               help="Folder with layers.toml, the records CSVs, sources.csv and citations.csv.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build/site"), show_default=True, help="Where to write the site.")
-@click.option("--tiles", default=None, metavar="URL",
+@click.option("--tiles", default=None, metavar="URL", callback=_tiles_option,
               help="Optional base-map tile URL template (off by default; the site then loads "
                    "tiles from that host).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -72,13 +82,16 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     Example:
         atlas build --seeds seeds --out build/site
     """
-    from atlas import build as builder
-
     try:
+        from atlas import build as builder
+
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
                               single_file=single_file, pictures=pictures, documents=documents)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
+    except KeyboardInterrupt:
+        click.echo(f"interrupted; {out} left unchanged", err=True)
+        raise SystemExit(130) from None
     _report(checked.warnings[:5])
     if len(checked.warnings) > 5:
         click.echo(f"… and {len(checked.warnings) - 5} more warning(s); `atlas validate --seeds "
@@ -153,7 +166,8 @@ def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None
 def report(seeds: Path, documents: Path | None) -> None:
     """Print per-layer coverage, citations per source, and quotes that no longer match.
 
-    Exit status 1 when a quote is not found in its cited document.
+    Exit status 1 when a quote is not found in its cited document, or the records have errors
+    (listed after the report, whose figures leave those rows out).
     """
     from atlas import build as builder
     from atlas import report as reporter
@@ -164,5 +178,10 @@ def report(seeds: Path, documents: Path | None) -> None:
         raise click.ClickException(str(exc)) from exc
     for line in reporter.coverage_lines(dataset, checked.problems):
         click.echo(line)
-    if any(p.field == "quote" and not p.warning for p in checked.problems):
+    others = [p for p in checked.errors if p.field != "quote"]
+    if others:
+        _report(others)
+        raise click.ClickException(f"{len(others)} error(s) in {seeds}: the figures above leave "
+                                   "those rows out")
+    if checked.errors:
         raise SystemExit(1)

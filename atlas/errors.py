@@ -9,6 +9,10 @@ class AtlasError(Exception):
     """A problem the user can fix; its message is shown as-is."""
 
 
+#: Control characters from the user's files, shown escaped: a problem is always one line.
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), 127)}
+
+
 class Problem(NamedTuple):
     """One thing wrong (or suspicious) in the user's files, with where it is."""
 
@@ -24,7 +28,7 @@ class Problem(NamedTuple):
         field = f" {self.field}:" if self.field else ""
         kind = " warning:" if self.warning else ""
         hint = f" — {self.hint}" if self.hint else ""
-        return f"{where}:{kind}{field} {self.message}{hint}"
+        return f"{where}:{kind}{field} {self.message}{hint}".translate(_ONE_LINE)
 
 
 class ValidationFailed(AtlasError):

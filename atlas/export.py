@@ -115,14 +115,29 @@ def to_csv(table: list[dict[str, Any]], cols: list[str]) -> str:
     return buf.getvalue()
 
 
+#: A cell a spreadsheet would read as a formula (or that starts with a tab or carriage return).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """The one rule for every text cell of every CSV the atlas writes (the table's own CSV
+    export in atlas.js applies the same): text a spreadsheet would run as a formula gets a
+    leading apostrophe, so it is shown as written and never evaluated."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return spreadsheet_safe("; ".join(str(v) for v in value))
+    return spreadsheet_safe(str(value))
 
 
 #: Gets a download from a cache: (file name, key, make) -> its bytes or the path of a stored

@@ -6,13 +6,18 @@ Kept apart from the rest of the site code so the child process that renders it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from atlas import TITLE
+from atlas.errors import AtlasError
 
 MAX_ZOOM = 6
+#: Stands in the page's CSP for the hashes of its inline scripts until they are known.
+_SCRIPT_HASHES = "'atlas-script-hashes'"
 CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src 'self' " + _SCRIPT_HASHES + "; "
+    "style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; base-uri 'none'; "
     "form-action 'none'"
 )
@@ -72,7 +77,37 @@ def index_html(tiles: str | None = None) -> str:
     )
     m.add_child(init, name="atlas_init")
     _stable_ids(figure, [0])
-    return figure.render()
+    return allow_inline_scripts(figure.render())
+
+
+def allow_inline_scripts(html: str) -> str:
+    """Let exactly the page's own inline scripts run: its CSP's script-src names each by its
+    hash (no 'unsafe-inline', so a script slipped into the page by text would not run)."""
+    import base64
+    import hashlib
+
+    bodies = dict.fromkeys(re.findall(r"<script>(.*?)</script>", html, flags=re.S))
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()
+                      + "'" for b in bodies)
+    return re.sub(r"(content=\"[^\"]*script-src 'self')[^;\"]*", lambda m: f"{m.group(1)} {hashes}",
+                  html, count=1)
+
+
+#: A tile URL template: http(s), a host (perhaps with {s}.), a path with placeholders; nothing
+#: that could end an HTML attribute or a script string.
+_TILES = re.compile(r"https?://(\{s\}\.)?[A-Za-z0-9.-]+(:\d{1,5})?/[A-Za-z0-9._~/%&=?+,;:@!$*{}-]*")
+
+
+def check_tiles(tiles: str) -> str:
+    """`tiles` if it is a tile URL template (https://host/{z}/{x}/{y}.png), else an AtlasError."""
+    placeholders = re.findall(r"\{([^{}]*)\}", tiles)
+    if not _TILES.fullmatch(tiles) or re.sub(r"\{[a-z]+\}", "", tiles).count("{") \
+            or re.sub(r"\{[a-z]+\}", "", tiles).count("}") \
+            or not {"z", "x", "y"} <= set(placeholders):
+        raise AtlasError(f"--tiles {tiles!r} is not a tile URL template: expected http(s)://, a "
+                         "host and a path with {z}, {x} and {y}, and no quotes, spaces or angle "
+                         "brackets (e.g. https://tile.example.org/{z}/{x}/{y}.png)")
+    return tiles
 
 
 def csp(tiles: str | None) -> str:

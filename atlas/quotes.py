@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+from atlas.files import UnreadableFile, read_regular
+
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
 _LINE_LOCATOR = re.compile(r"^L(\d+)(?:\s*[-–]\s*L?(\d+))?$")
@@ -38,9 +40,9 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def document_lines(path: Path) -> tuple[str, ...]:
-    """The document's lines, normalised."""
-    raw = path.read_text(encoding="utf-8").splitlines()
+def text_lines(text: str) -> tuple[str, ...]:
+    """A document's lines, normalised."""
+    raw = text.splitlines()
     # One pass over the whole text (much faster than line by line); "\n" is never folded away.
     folded = _fold(unicodedata.normalize("NFKC", "\n".join(raw))).split("\n")
     if len(folded) != len(raw):  # cannot happen with NFKC, but line numbers must stay right
@@ -95,11 +97,9 @@ class Documents:
             real, root = path.resolve(), self.root.resolve()
             if root not in real.parents:
                 raise DocumentError(f"{name} leads outside {self.root}")
-            if not real.is_file():
-                raise DocumentError(f"{path} is not a regular file")
-            if real.stat().st_size > MAX_DOCUMENT_BYTES:
-                raise DocumentError(f"{path} is over {MAX_DOCUMENT_BYTES:,} bytes")
-            return document_lines(real)
+            return text_lines(read_regular(real, MAX_DOCUMENT_BYTES).decode("utf-8"))
+        except UnreadableFile as exc:
+            raise DocumentError(f"{path} {exc}") from None
         except UnicodeDecodeError as exc:
             raise DocumentError(f"{path} is not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:

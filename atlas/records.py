@@ -17,6 +17,7 @@ from atlas import countries, quotes
 from atlas.clock import current_year
 from atlas.config import CONFIDENCE, Config, FieldSpec, LayerSpec
 from atlas.errors import Problem, close_matches
+from atlas.files import UnreadableFile, read_regular
 
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
@@ -40,6 +41,8 @@ MAX_ROWS = 250_000
 MAX_PROBLEMS = 200
 MAX_BYTES = 100_000_000
 EARLIEST_YEAR = 1990
+#: In a layer's refused rows (see load_layer): a row whose country was not understood.
+UNRESOLVED = "\0unresolved"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
@@ -120,16 +123,18 @@ def read_csv(
     """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised."""
     shown = str(path)
     try:
-        size = path.stat().st_size
+        data = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         problems.append(Problem(shown, 0, "", "file not found",
                                 f"create it with the header: {','.join(columns)}"))
         return []
-    if size > MAX_BYTES:
-        problems.append(Problem(shown, 0, "", f"file is {size:,} bytes; the atlas reads files "
-                                f"of at most {MAX_BYTES:,} bytes", "split the file or trim it"))
+    except UnreadableFile as exc:
+        problems.append(Problem(shown, 0, "", str(exc), "it must be a CSV file under "
+                                f"{MAX_BYTES:,} bytes (split the file or trim it)"))
         return []
-    data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(shown, 0, "", f"cannot read it: {exc.strerror or exc}"))
+        return []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -249,10 +254,14 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
 
 
 def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
-               problems: list[Problem], names: dict[str, str] | None = None
-               ) -> dict[str, Record]:
+               problems: list[Problem], names: dict[str, str] | None = None,
+               refused: set[str] | None = None) -> dict[str, Record]:
     """Read one layer's records file into {country key (or row id): Record}. A record's
-    `confidence` is as typed (empty: computed from its sources once they are known)."""
+    `confidence` is as typed (empty: computed from its sources once they are known).
+
+    `refused` collects how citations would refer to the rows left out for a problem (country
+    key, country as written, row id), so their citations are not also called orphans."""
+    refused = set() if refused is None else refused
     path = seeds / spec.file
     shown = str(path)
     required = ("country", *(f.name for f in spec.fields if f.required))
@@ -261,6 +270,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     out: dict[str, Record] = {}
     this_year = current_year()
     counted, errors = len(problems), 0
+    pending: set[str] = set()
+    size = 0
     for line, row in read_csv(path, spec.columns, required, problems):
         errors += sum(not p.warning for p in problems[counted:])
         counted = len(problems)
@@ -268,7 +279,10 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
             problems.append(Problem(shown, line, "", f"stopped after {MAX_PROBLEMS} problems in "
                                     "this file", "fix these first, then validate again"))
             break
+        if len(out) == size:  # the previous row was left out
+            refused.update(pending)
         rid = row.get("id", "")
+        pending, size = {rid, row["country"].casefold()} - {""}, len(out)
         if spec.many:
             if not _SLUG.match(rid):
                 problems.append(Problem(shown, line, "id", f"{rid!r} is not a valid id",
@@ -281,6 +295,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         res = countries.resolve(row["country"], known)
         if res.key is None:
             problems.append(Problem(shown, line, "country", res.message, res.hint))
+            pending.add(UNRESOLVED)
             continue
         if not spec.many and res.key in out:
             first = out[res.key]
@@ -315,6 +330,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                 "empty to compute it from the sources)",
                 f"did you mean {close[0]!r}?" if close else ""))
         if len(problems) > errors_before and any(not p.warning for p in problems[errors_before:]):
+            pending.add(res.key)
             continue
         out[rid if spec.many else res.key] = Record(
             key=res.key, written=row["country"], line=line, values=values, year=year,
@@ -322,6 +338,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
             derivation=row.get("derivation", ""), note=row.get("note", ""), citations=[],
             id=rid,
         )
+    if len(out) == size:
+        refused.update(pending)
     return out
 
 
@@ -439,9 +457,12 @@ def company_names(companies: dict[str, Company]) -> dict[str, str]:
 def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                    records: dict[str, dict[str, Record]], sources: dict[str, Source],
                    known: frozenset[str], problems: list[Problem],
-                   docs: quotes.Documents | None = None) -> None:
+                   docs: quotes.Documents | None = None,
+                   refused: dict[str, set[str]] | None = None) -> None:
     """Attach citations to records; check sources exist and quotes stand in their documents
-    (`docs`; None: quotes are not checked)."""
+    (`docs`; None: quotes are not checked). A citation of a row refused for its own problems
+    (`refused`, by layer; see load_layer) is passed over: that row's problem says it all."""
+    refused = refused or {}
     missing_docs: set[str] = set()
     path = seeds / CITATIONS_FILE
     shown = str(path)
@@ -457,6 +478,8 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
         spec = next(s for s in layers if s.id == layer)
         if spec.many:
             record = records[layer].get(row["country"])
+            if record is None and row["country"].casefold() in refused.get(layer, ()):
+                continue
             if record is None:
                 close = close_matches(row["country"], list(records[layer]), n=1)
                 problems.append(Problem(shown, line, "country",
@@ -466,6 +489,10 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                 continue
         else:
             res = countries.resolve(row["country"], known)
+            gone = refused.get(layer, set())
+            if (res.key or row["country"].casefold()) in gone and \
+                    res.key not in records[layer]:
+                continue
             if res.key is None:
                 problems.append(Problem(shown, line, "country", res.message, res.hint))
                 continue
@@ -473,15 +500,15 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
             if record is None:
                 problems.append(Problem(
                     shown, line, "country", f"no {layer} record for {row['country']!r} ({res.key})",
-                    f"add a row to the {layer} records file or remove this one"))
+                    f"{spec.file} has rows whose country is not understood (see there); fix "
+                    "those first" if UNRESOLVED in gone else
+                    f"add a row to {spec.file} or remove this one"))
                 continue
         sid = row["source"]
         source = sources.get(sid)
         if source is None:
-            close = close_matches(sid, list(sources), n=1, cutoff=0.5)
             problems.append(Problem(shown, line, "source", f"unknown source id {sid!r}",
-                                    f"did you mean {close[0]!r}?" if close
-                                    else f"add it to {SOURCES_FILE}"))
+                                    _source_hint(seeds, sid, sources)))
             continue
         if not row["locator"]:
             problems.append(Problem(shown, line, "locator", "is required",
@@ -531,6 +558,13 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
         if sid not in used:
             problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
                                     f"source {sid!r} is not cited", warning=True))
+
+
+def _source_hint(seeds: Path, sid: str, sources: dict[str, Source]) -> str:
+    """Where sources are defined, and the closest id there if one is close."""
+    close = close_matches(sid, list(sources), n=1, cutoff=0.5)
+    return (f"sources are defined in {seeds / SOURCES_FILE} (column id)"
+            + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
 def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int,
@@ -586,10 +620,8 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
         seen.add(row["id"])
         source = sources.get(row["source"])
         if source is None:
-            close = close_matches(row["source"], list(sources), n=1, cutoff=0.5)
             problems.append(Problem(shown, line, "source", f"unknown source id {row['source']!r}",
-                                    f"did you mean {close[0]!r}?" if close
-                                    else f"add it to {SOURCES_FILE}"))
+                                    _source_hint(seeds, row["source"], sources)))
             continue
         if row.get("quote"):
             _check_quote(source, row["locator"], row["quote"], shown, line, problems, docs,
@@ -643,9 +675,11 @@ def load(seeds: Path, cfg: Config, known: frozenset[str], check_quotes: bool = T
     docs = quotes.Documents(documents_root(seeds, cfg, documents)) if check_quotes else None
     companies = load_companies(seeds, problems)
     names = company_names(companies) if (seeds / COMPANIES_FILE).exists() else None
-    records = {spec.id: load_layer(spec, seeds, known, problems, names) for spec in cfg.layers}
+    refused: dict[str, set[str]] = {spec.id: set() for spec in cfg.layers}
+    records = {spec.id: load_layer(spec, seeds, known, problems, names, refused[spec.id])
+               for spec in cfg.layers}
     sources = load_sources(seeds, problems, tuple(cfg.confidence.kinds))
-    load_citations(seeds, cfg.layers, records, sources, known, problems, docs)
+    load_citations(seeds, cfg.layers, records, sources, known, problems, docs, refused)
     settle_confidence(cfg.layers, records, sources, cfg, seeds, problems)
     aggregates = load_aggregates(seeds, sources, problems, docs)
     _report_missing_documents(seeds, docs, problems)

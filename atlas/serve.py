@@ -14,11 +14,19 @@ from atlas.errors import AtlasError
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files from the site directory, never cached (the site changes under the browser)."""
+    """Static files from the site directory, never cached (the site changes under the browser).
+    A path the system cannot take (a NUL byte, an undecodable name) is a 400, not a traceback."""
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def send_head(self):  # noqa: ANN201 - stdlib signature
+        try:
+            return super().send_head()
+        except (ValueError, UnicodeError, OSError):
+            self.send_error(400, "Bad request path")
+            return None
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -35,11 +43,18 @@ def snapshot(seeds: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def rebuild(seeds: Path, out: Path, echo: Callable[[str], None]) -> bool:
-    """One build; problems are printed and the previous site stays. True when it succeeded."""
+    """One build; problems are printed and the previous site stays. True when it succeeded.
+
+    Any error, not only the atlas's own, is reported in a line and the watcher goes on: a
+    server that stopped rebuilding would go on serving stale data without a word."""
     try:
         checked = build.run(seeds, out)
     except AtlasError as exc:
         echo(f"build failed; still serving the last good build.\n{exc}")
+        return False
+    except Exception as exc:  # noqa: BLE001 - reported, and the next edit is built again
+        echo(f"build failed ({type(exc).__name__}: {exc}); still serving the last good build. "
+             "The next edit is built again; please report this error.")
         return False
     for p in checked.warnings:
         echo(str(p))
@@ -50,26 +65,56 @@ def rebuild(seeds: Path, out: Path, echo: Callable[[str], None]) -> bool:
 def watch(seeds: Path, out: Path, interval: float, echo: Callable[[str], None],
           stop: threading.Event) -> None:
     """Poll the seeds folder and rebuild on change, until `stop` is set."""
-    last = snapshot(seeds)
+    last = _snapshot(seeds, echo)
     while not stop.wait(interval):
-        now = snapshot(seeds)
+        now = _snapshot(seeds, echo)
         if now != last:
             last = now
             rebuild(seeds, out, echo)
 
 
+def _snapshot(seeds: Path, echo: Callable[[str], None]) -> tuple | None:
+    """snapshot(), or None (said once) while the folder cannot be read."""
+    try:
+        return snapshot(seeds)
+    except OSError as exc:
+        echo(f"cannot read {seeds}: {exc.strerror or exc}; watching for it to come back")
+        return None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """A client that goes away mid-answer is normal for a browser, not an error to print."""
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        import sys
+
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            print(f"request from {client_address[0]} failed: {type(error).__name__}: {error}",
+                  file=sys.stderr)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def make_server(out: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """An HTTP server for `out` (resolved per request, so a swapped-in build is served at once)."""
     handler = functools.partial(_Handler, directory=str(out.absolute()))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return _Server((host, port), handler)
 
 
 def run(seeds: Path, out: Path, host: str, port: int, interval: float,
         echo: Callable[[str], None] = print) -> None:
     """Build once, then serve and watch until interrupted."""
+    if host not in LOOPBACK:
+        echo(f"warning: serving on {host}, not only to this computer: anyone who can reach it "
+             "can read the site (use --host 127.0.0.1 to keep it local)")
     if not rebuild(seeds, out, echo) and not (out / "index.html").is_file():
         raise AtlasError("no build to serve yet; fix the problems above and run again")
-    server = make_server(out, host, port)
+    try:
+        server = make_server(out, host, port)
+    except OSError as exc:
+        raise AtlasError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(seeds, out, interval, echo, stop), daemon=True)
     watcher.start()

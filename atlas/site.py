@@ -15,6 +15,7 @@ from typing import Any
 
 from atlas import package_dir
 from atlas.join import Country, coverage
+from atlas.mappage import allow_inline_scripts
 from atlas.records import Dataset
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
@@ -137,4 +138,4 @@ def standalone_html(site: Mapping[str, bytes]) -> bytes:
     detail = text("data/geometry.js")  # loaded on zoom by the site; inline here
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)
     html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
-    return html.encode("utf-8")
+    return allow_inline_scripts(html).encode("utf-8")

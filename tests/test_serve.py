@@ -54,3 +54,86 @@ def test_serve_rebuilds_on_edit_and_survives_a_broken_edit(seeds: Path, tmp_path
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def test_the_watcher_survives_any_error_and_rebuilds_after_the_next_edit(
+        seeds: Path, tmp_path: Path, monkeypatch) -> None:
+    """An error that is not the atlas's own (here: one the build did not expect) is said, the
+    old site stays, and the next edit is built."""
+    from atlas import build
+
+    out = tmp_path / "site"
+    messages: list[str] = []
+    assert serve.rebuild(seeds, out, messages.append)
+    real_run = build.run
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("something unexpected")
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(build, "run", flaky)
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve.watch, args=(seeds, out, 0.1, messages.append, stop),
+                               daemon=True)
+    watcher.start()
+    mou = seeds / "mou.csv"
+    mou.write_text(mou.read_text().replace("Laos,2017,high", "Laos,2015,high"))
+
+    def edited(check) -> bool:
+        """An edit (the watcher may not have looked yet), then `check`."""
+        mou.touch()
+        return check()
+
+    try:
+        wait_for(lambda: edited(lambda: any("RuntimeError: something unexpected" in m
+                                            for m in messages)))
+        assert watcher.is_alive()
+        wait_for(lambda: edited(lambda: '"year":2015' in (out / "data" / "atlas-data.js")
+                                .read_text()))
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+
+
+def test_bad_paths_and_clients_that_leave_print_no_traceback(built_site: Path, capfd) -> None:
+    import socket
+
+    server = serve.make_server(built_site, "127.0.0.1", 0)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for raw in (b"GET /%00 HTTP/1.0\r\n\r\n", b"GET /a%00b/index.html HTTP/1.0\r\n\r\n",
+                    b"GET /%ff%fe HTTP/1.0\r\n\r\n", b"GET /index.html HTTP/1.0\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(raw)
+                if raw.startswith(b"GET /index.html"):
+                    s.close()  # leaves before the answer
+                    continue
+                answer = s.recv(100)
+            assert answer.split(b" ")[1] in (b"400", b"404"), answer
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"GET /data/atlas-data.js HTTP/1.0\r\n\r\n")
+            s.recv(10)  # reads a little and leaves
+        assert "AtlasSite.init" in fetch(port, "index.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serving_beyond_this_computer_warns(seeds: Path, tmp_path: Path, monkeypatch) -> None:
+    messages: list[str] = []
+
+    def stop_at_once(self) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve._Server, "serve_forever", stop_at_once)
+    serve.run(seeds, tmp_path / "site", "0.0.0.0", 0, 0.5, echo=messages.append)
+    assert any(m.startswith("warning: serving on 0.0.0.0") for m in messages)
+    messages.clear()
+    serve.run(seeds, tmp_path / "site", "127.0.0.1", 0, 0.5, echo=messages.append)
+    assert not any("warning" in m for m in messages)

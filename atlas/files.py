@@ -1,0 +1,47 @@
+"""Reading the user's files safely: only regular files, never more than a stated size.
+
+A seeds folder can hold anything: a folder named like a records file, a FIFO (reading one waits
+forever for a writer), a link to a device (`/dev/zero` never ends). Every file the atlas reads
+from the user goes through read_regular, which opens without blocking, refuses what is not a
+regular file and stops at the size limit, so none of these can hang a build or fill memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class UnreadableFile(Exception):
+    """A path that is not a regular file, or is larger than allowed; the message says which."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    Raises FileNotFoundError when it is absent, UnreadableFile when it is not a regular file or
+    is over `limit` bytes, and OSError for anything else the system refuses.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise UnreadableFile("is a folder, not a file") from None
+    try:  # checked before Python wraps it: FileIO refuses a folder with an error of its own
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile("is a folder, not a file" if stat.S_ISDIR(mode)
+                                 else "is not a regular file (a pipe, device or socket)")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise UnreadableFile(f"is {size:,} bytes; the atlas reads files of at most "
+                                 f"{limit:,} bytes")
+        data = f.read(limit + 1)
+    if len(data) > limit:  # grew while being read
+        raise UnreadableFile(f"is over {limit:,} bytes; the atlas reads files of at most "
+                             f"{limit:,} bytes")
+    return data
