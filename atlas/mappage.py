@@ -72,7 +72,19 @@ def index_html(tiles: str | None = None) -> str:
     )
     m.add_child(init, name="atlas_init")
     _stable_ids(figure, [0])
-    return figure.render()
+    return fix_markup(figure.render())
+
+
+def fix_markup(page: str) -> str:
+    """What folium and branca write that checkers flag: no `lang`, a viewport that forbids
+    zooming (WCAG 1.4.4), and the script after `</body>`."""
+    import re
+
+    page = page.replace("<html>", '<html lang="en">', 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>',
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">', page)
+    return re.sub(r"</body>\s*(<script>.*</script>)\s*</html>", r"\1\n</body>\n</html>", page,
+                  count=1, flags=re.S)
 
 
 def csp(tiles: str | None) -> str:
