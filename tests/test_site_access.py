@@ -70,6 +70,11 @@ def test_axe_finds_nothing_on_the_about_and_a_country_page(offline_page, real_si
     for name in ("about.html", "country/PAK.html"):
         page.goto((real_site / name).as_uri())
         assert axe_violations(page) == [], name
+    page.goto((real_site / "about.html").as_uri())
+    sources = len(list(csv.DictReader(io.StringIO(
+        (REPO / "seeds" / "sources.csv").read_text("utf-8-sig")))))
+    summary = page.locator("main p").nth(1).inner_text()  # first, after "back to the map"
+    assert summary.startswith("In short:") and f"{sources} in all" in summary
     html = (real_site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "user-scalable=no" not in html
     assert html.rstrip().endswith("</body>\n</html>")  # no script after </body>
