@@ -93,6 +93,10 @@ def test_phone_header_is_compact_and_the_layers_fold(phone, real_site: Path) -> 
     assert page.locator("#atlas-layer-list").is_hidden()
     assert page.evaluate("document.activeElement.id") == "atlas-layers-button"
     assert "Safe City" in page.locator("#atlas-layers-button").inner_text()
+    page.click("#atlas-menu-button")
+    page.click("#atlas-company", trial=True, timeout=3000)  # shown, and nothing lies over it
+    page.keyboard.press("Escape")
+    assert page.locator("#atlas-company").is_hidden()
 
 
 @pytest.mark.parametrize("how", ["permalink", "search", "tap"])
