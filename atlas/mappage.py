@@ -77,7 +77,7 @@ def index_html(tiles: str | None = None) -> str:
     )
     m.add_child(init, name="atlas_init")
     _stable_ids(figure, [0])
-    return allow_inline_scripts(figure.render())
+    return allow_inline_scripts(fix_markup(figure.render()))
 
 
 def allow_inline_scripts(html: str) -> str:
@@ -108,6 +108,16 @@ def check_tiles(tiles: str) -> str:
                          "host and a path with {z}, {x} and {y}, and no quotes, spaces or angle "
                          "brackets (e.g. https://tile.example.org/{z}/{x}/{y}.png)")
     return tiles
+
+
+def fix_markup(page: str) -> str:
+    """What folium and branca write that checkers flag: no `lang`, a viewport that forbids
+    zooming (WCAG 1.4.4), and the script after `</body>`."""
+    page = page.replace("<html>", '<html lang="en">', 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>',
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">', page)
+    return re.sub(r"</body>\s*(<script>.*</script>)\s*</html>", r"\1\n</body>\n</html>", page,
+                  count=1, flags=re.S)
 
 
 def csp(tiles: str | None) -> str:

@@ -64,6 +64,20 @@ def source_line(dataset: Dataset, sid: str) -> str:
     return link(src.url, src.title) + (f" — {e(who)}" if who else "")
 
 
+def summary(dataset: Dataset) -> str:
+    """What the data rests on, in one plain sentence: records, countries and sources by kind."""
+    from collections import Counter
+
+    records = sum(len(dataset.records[s.id]) for s in dataset.layers)
+    countries = {rec.key for s in dataset.layers if not s.many
+                 for rec in dataset.records[s.id].values()}
+    kinds = Counter(s.kind for s in dataset.sources.values())
+    parts = ", ".join(f"{n} {e(k.replace('_', ' '))}" for k, n in kinds.most_common())
+    return (f"In short: {records} records for {len(countries)} countries, each resting on "
+            f"cited sources — {len(dataset.sources)} in all, by kind: {parts}. Every value "
+            "links to its sources and to the rule that decided it.")
+
+
 def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     """The about / methodology page."""
     title = meta.get("title", "DSR Atlas")
@@ -119,6 +133,7 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     body = f"""
 <p><a href="index.html">← Back to the map</a></p>
 <h1>About {e(title)}</h1>
+<p id="summary">{summary(dataset)}</p>
 <p>Data version <code id="data-version">{version}</code>, data dated {date}; built by dsr-atlas
 {e(meta.get('atlas_version', ''))}{', on ' + e(meta['build_date']) if meta.get('build_date') else ''}. {e(meta.get('licence', ''))}</p>
 <p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span></p>

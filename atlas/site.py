@@ -57,7 +57,8 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
         "coverage": coverage(countries, [lay["id"] for lay in layers]),
         "countries": {
             c.iso3: {"name": c.name, "name_zh": c.name_zh, "continent": c.continent,
-                     "layers": c.layers, "companies": companies_of(dataset, c)}
+                     "subregion": c.subregion, "layers": c.layers,
+                     "companies": companies_of(dataset, c)}
             for c in countries
         },
         "aggregates": dataset.aggregates,
@@ -74,6 +75,14 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
 SUMMARY_KEYS = ("value", "year", "confidence", "count", "score", "components", "missing")
 
 
+def summary(rec: dict[str, Any]) -> dict[str, Any]:
+    """A record's summary; a many-rows layer's also lists its items' years (for "as of year")."""
+    out = {k: rec[k] for k in SUMMARY_KEYS if k in rec}
+    if "items" in rec:
+        out["years"] = [item.get("year") for item in rec["items"]]
+    return out
+
+
 def _json(value: Any) -> str:
     """JSON as a script may hold it (JSON is valid JavaScript; `<` escaped for good measure)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -83,8 +92,7 @@ def _json(value: Any) -> str:
 def data_js(data: dict) -> str:
     """The site data as a script, without the countries' details (see details_js)."""
     countries = {
-        key: {**c, "layers": {lid: {k: rec[k] for k in SUMMARY_KEYS if k in rec}
-                              for lid, rec in c["layers"].items()}}
+        key: {**c, "layers": {lid: summary(rec) for lid, rec in c["layers"].items()}}
         for key, c in data["countries"].items()}
     return "window.ATLAS_DATA=" + _json({**data, "countries": countries}) + ";\n"
 

@@ -76,7 +76,7 @@ def test_hostile_text_is_displayed_literally_and_never_runs(offline_page, seeds:
     assert page.locator("script:not([src])").count() == 2  # folium's own two inline scripts
     panel = page.locator("#atlas-panel").inner_text()
     assert PAYLOAD in panel
-    assert PAYLOAD in page.locator(".leaflet-control-layers").inner_text()
+    assert PAYLOAD in page.locator("#atlas-layer-list").inner_text()
     assert PAYLOAD in page.locator("#atlas-legend").inner_text()
     assert "`${window.__pwned=3}`" in page.locator(".leaflet-tooltip").inner_text()
     hrefs = page.eval_on_selector_all("#atlas-panel ol a", "els => els.map(e => e.href)")
