@@ -344,12 +344,13 @@ def _composites(raw: dict[str, Any], shown: str,
 
 
 def _meta(raw: dict[str, Any], shown: str) -> dict[str, str]:
-    """The `[atlas]` table: title, data_date, licence, publisher, base_url (where the site will
-    be published) and documents (the folder of local source copies), all optional, as text."""
+    """The `[atlas]` table: title, data_date, licence, licence_id (its SPDX identifier, for the
+    Data Package), publisher, base_url (where the site will be published) and documents (the
+    folder of local source copies), all optional, as text."""
     table = raw.get("atlas", {})
     if not isinstance(table, dict):
         raise ValidationFailed([Problem(shown, 0, "atlas", "must be a table")])
-    keep = ("title", "data_date", "licence", "publisher", "base_url", "documents")
+    keep = ("title", "data_date", "licence", "licence_id", "publisher", "base_url", "documents")
     meta = {k: str(v) for k, v in table.items() if k in keep}
     base = meta.get("base_url", "")
     if base and not re.match(r"^https?://[^\s<>\"'`]+/$", base):

@@ -1,4 +1,8 @@
-"""The downloads: `data/atlas.geojson`, `data/<layer>.geojson` and `data/atlas.csv`.
+"""The downloads: `data/atlas.geojson`, `data/atlas.gpkg`, `data/atlas.csv` (and its spreadsheet
+variant `data/atlas-excel.csv`) and `data/<layer>.csv`.
+
+The shapes are written twice only (GeoJSON and GeoPackage): the per-layer tables carry the values
+and are joined to them by `iso3`.
 
 Each layer contributes flat properties: `<layer>` (the value the map shows; null = no data),
 `<layer>_year`, `<layer>_confidence`, `<layer>_sources` and `<layer>_<field>` for its other fields.
@@ -134,14 +138,43 @@ def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
     return make()
 
 
+def tables(layers: tuple[LayerSpec, ...],
+           composites: tuple[CompositeSpec, ...] = ()) -> dict[str, list[str]]:
+    """Every CSV download (its name in data/) and its columns: the whole table, its spreadsheet
+    variant, and one per layer (the key and names, then the layer's own columns)."""
+    cols = columns(layers, composites)
+    out = {"atlas.csv": cols, "atlas-excel.csv": cols}
+    for lid in [s.id for s in layers] + [c.id for c in composites]:
+        out[f"{lid}.csv"] = cols[:3] + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
+    return out
+
+
+def excel_csv(data: bytes) -> bytes:
+    """The CSV with a UTF-8 byte-order mark: Excel then reads the Chinese names as UTF-8 when
+    the file is double-clicked (without one it assumes the computer's local encoding)."""
+    return b"\xef\xbb\xbf" + data
+
+
+def gpkg(boundaries: Boundaries, table: list[dict[str, Any]],
+         layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...],
+         date: str) -> bytes:
+    """The GeoPackage download: the table with the shapes (atlas.gis), stamped with `date`."""
+    from atlas import datapackage, gis
+
+    fields = datapackage.table_fields(layers, composites)
+    frame = gis.frame(table, columns(layers, composites), fields, boundaries.geometry_json)
+    return gis.gpkg(frame, date)
+
+
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached) -> dict[str, bytes]:
+          cached: Getter = _uncached, date: str = "") -> dict[str, bytes]:
     """Every download, as {relative path: bytes}, each through `cached` (a Cache.get).
 
     Each file is keyed by its columns and the joined values of the layers it shows, country by
     country in the boundaries' order (the names and geometry come from the boundaries, part of
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
+    `date` (the data's) stamps the GeoPackage.
     """
     cols = columns(layers, composites)
     table: list[list[dict[str, Any]]] = []  # made on the first miss
@@ -160,8 +193,17 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     every = _dump(cols) + "".join(values.values())
     out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
-    base = ["iso3", "name", "name_zh"]
+    out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
+
+    def make_gpkg() -> bytes:
+        if not table:
+            table.append(rows(countries, layers, composites))
+        return gpkg(boundaries, table[0], layers, composites, date)
+
+    out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", make_gpkg)
+    csvs = tables(layers, composites)
     for lid in ids:
-        own = base + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
-        out[f"data/{lid}.geojson"] = cached(f"{lid}.geojson", _dump(own) + values[lid], make(own))
+        own = csvs[f"{lid}.csv"]
+        out[f"data/{lid}.csv"] = cached(f"{lid}.csv", _dump(own) + values[lid],
+                                        make(own, text=True))
     return out
