@@ -14,6 +14,8 @@ from atlas.pages import e, link, page
 from atlas.releases import Snapshot, diff
 
 KINDS = ("added", "removed", "changed")
+#: Records listed per section of the page; changes.json and `atlas diff` list every one.
+MAX_ROWS = 300
 
 
 def history(releases: list[Snapshot], current: Snapshot,
@@ -35,7 +37,11 @@ def history(releases: list[Snapshot], current: Snapshot,
     latest = releases[-1] if releases else None
     unreleased = {"since": latest.version if latest else None,
                   **named(diff(latest, current))}
-    return {"releases": out[::-1], "unreleased": unreleased}
+    sources: dict[str, dict[str, str]] = {}
+    for snap in [*releases, current]:  # the latest description of each source wins
+        sources.update(snap.sources)
+    return {"releases": out[::-1], "unreleased": unreleased, "sources": dict(sorted(
+        sources.items()))}
 
 
 def to_json(hist: dict[str, Any]) -> bytes:
@@ -71,38 +77,45 @@ def lines(d: dict[str, list[dict[str, Any]]], old: str, new: str) -> list[str]:
                     what += ("; " if what else "") + "sources changed"
             else:
                 what = _values(x["values"])
-            cited = "; ".join(f"{s['id']} {s['locator']}".strip() for s in x["sources"])
+            cited = "; ".join(x["sources"])
             out.append(f"{mark} {where}: {what} [sources: {cited}]")
     return out
 
 
-def _source_list(sources: list[dict[str, str]]) -> str:
-    items = "".join(f"<li>{link(s.get('url', ''), s.get('title', s['id']))} "
-                    f"<code>{e(s['id'])}</code> {e(s['locator'])}</li>" for s in sources)
-    return f"<ol>{items}</ol>" if items else ""
+def _source_list(refs: list[str], sources: dict[str, dict[str, str]]) -> str:
+    items = []
+    for ref in refs:
+        sid, _, locator = ref.partition(" ")
+        s = sources.get(sid, {})
+        items.append(f"<li>{link(s.get('url', ''), s.get('title', sid))} <code>{e(sid)}</code> "
+                     f"{e(locator)}</li>")
+    return f"<ol>{''.join(items)}</ol>" if items else ""
 
 
-def _table(d: dict[str, Any]) -> str:
+def _table(d: dict[str, Any], sources: dict[str, dict[str, str]]) -> str:
     if not any(d[k] for k in KINDS):
         return "<p>No records added, removed or changed.</p>"
     rows = []
-    for kind in KINDS:
-        for x in d[kind]:
-            country = (f'<a href="index.html#layer={e(x["layer"])}&amp;country={e(x["country"])}">'
-                       f"{e(x['name'])}</a> <code>{e(x['country'])}</code>")
-            key = f"<br><code>{e(x['key'])}</code>" if x["key"] != x["country"] else ""
-            if kind == "changed":
-                what = "<ul>" + "".join(
-                    f"<li>{e(k)}: <del>{e(_show(a))}</del> → <ins>{e(_show(b))}</ins></li>"
-                    for k, (a, b) in x["changes"].items() if k != "sources") + "</ul>"
-            else:
-                what = e(_values(x["values"]))
-            rows.append(f'<tr class="change-{kind}"><td>{kind}</td><td>{e(x["layer"])}</td>'
-                        f"<td>{country}{key}</td><td>{what}</td>"
-                        f"<td>{_source_list(x['sources'])}</td></tr>")
+    shown = [(kind, x) for kind in KINDS for x in d[kind]]
+    for kind, x in shown[:MAX_ROWS]:
+        country = (f'<a href="index.html#layer={e(x["layer"])}&amp;country={e(x["country"])}">'
+                   f"{e(x['name'])}</a> <code>{e(x['country'])}</code>")
+        key = f"<br><code>{e(x['key'])}</code>" if x["key"] != x["country"] else ""
+        if kind == "changed":
+            what = "<ul>" + "".join(
+                f"<li>{e(k)}: <del>{e(_show(a))}</del> → <ins>{e(_show(b))}</ins></li>"
+                for k, (a, b) in x["changes"].items()) + "</ul>"
+        else:
+            what = e(_values(x["values"]))
+        rows.append(f'<tr class="change-{kind}"><td>{kind}</td><td>{e(x["layer"])}</td>'
+                    f"<td>{country}{key}</td><td>{what}</td>"
+                    f"<td>{_source_list(x['sources'], sources)}</td></tr>")
+    more = (f"<p>… and {len(shown) - MAX_ROWS} more: every record is in "
+            '<a href="data/changes.json">data/changes.json</a> and <code>atlas diff</code>.</p>'
+            if len(shown) > MAX_ROWS else "")
     return ('<table class="atlas-table atlas-changes"><thead><tr><th>change</th><th>layer</th>'
             "<th>country</th><th>values (old → new)</th><th>sources</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table>{more}")
 
 
 def _counts(d: dict[str, Any]) -> str:
@@ -114,12 +127,13 @@ def html(hist: dict[str, Any], title: str) -> str:
     un = hist["unreleased"]
     since = f"since release {e(un['since'])}" if un["since"] else "(no release yet)"
     parts = [f'<section id="unreleased"><h2>Unreleased changes {since}</h2>'
-             f"<p>{_counts(un)}.</p>{_table(un)}</section>"]
+             f"<p>{_counts(un)}.</p>{_table(un, hist['sources'])}</section>"]
     for r in hist["releases"]:
         prev = f"since {e(r['previous'])}" if r["previous"] else "(the first release)"
         parts.append(f'<section id="release-{e(r["version"])}"><h2>Release {e(r["version"])}, '
                      f"{e(r['date'])}</h2><p>{prev}: {_counts(r)}; data version "
-                     f"<code>{e(r['data_version'])}</code>.</p>{_table(r)}</section>")
+                     f"<code>{e(r['data_version'])}</code>.</p>"
+                     f"{_table(r, hist['sources'])}</section>")
     body = (f'<p><a href="index.html">← Back to the map</a> · <a href="about.html">About</a></p>'
             f"<h1>What changed in {e(title)}</h1><p>Each release is a snapshot of every value "
             "and its sources (<code>seeds/releases/</code>); below, the records each release "

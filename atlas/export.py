@@ -155,15 +155,27 @@ def excel_csv(data: bytes) -> bytes:
     return b"\xef\xbb\xbf" + data
 
 
-def gpkg(boundaries: Boundaries, table: list[dict[str, Any]],
-         layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...],
-         date: str) -> bytes:
-    """The GeoPackage download: the table with the shapes (atlas.gis), stamped with `date`."""
+def gpkg_template(boundaries: Boundaries, countries: tuple[Country, ...],
+                  layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...],
+                  date: str) -> bytes:
+    """The GeoPackage's shapes, names and typed columns with no values yet (atlas.gis), stamped
+    with `date`: written by GDAL, and only when the boundaries or the columns change."""
     from atlas import datapackage, gis
 
+    cols = columns(layers, composites)
+    blank = [{c: getattr(k, c) if c in ("iso3", "name", "name_zh") else None for c in cols}
+             for k in countries]
     fields = datapackage.table_fields(layers, composites)
-    frame = gis.frame(table, columns(layers, composites), fields, boundaries.geometry_json)
-    return gis.gpkg(frame, date)
+    return gis.gpkg(gis.frame(blank, cols, fields, boundaries.geometry_json), date)
+
+
+def gpkg(template: bytes, table: list[dict[str, Any]], layers: tuple[LayerSpec, ...],
+         composites: tuple[CompositeSpec, ...]) -> bytes:
+    """The GeoPackage download: the template with every country's values."""
+    from atlas import datapackage, gis
+
+    return gis.fill(template, table, columns(layers, composites),
+                    datapackage.table_fields(layers, composites))
 
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
@@ -195,10 +207,14 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
 
+    # Read on every build (not only on a miss), so the cache keeps it between edits.
+    template = cached("atlas.gpkg-template", f"{date}\0{_dump(cols)}", lambda: gpkg_template(
+        boundaries, countries, layers, composites, date))
+
     def make_gpkg() -> bytes:
         if not table:
             table.append(rows(countries, layers, composites))
-        return gpkg(boundaries, table[0], layers, composites, date)
+        return gpkg(template, table[0], layers, composites)
 
     out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", make_gpkg)
     csvs = tables(layers, composites)

@@ -42,6 +42,34 @@ def frame(table: list[dict[str, Any]], cols: list[str], fields: dict[str, dict[s
     return gpd.GeoDataFrame(df, geometry=multi, crs="EPSG:4326")
 
 
+def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
+         fields: dict[str, dict[str, Any]]) -> bytes:
+    """The GeoPackage with the values of `table`, written into a copy of `template` (the same
+    table with the shapes and names only, as `gpkg` wrote it) with SQLite.
+
+    GDAL writes the shapes, columns and metadata; the values go in by plain SQL `UPDATE`s, so
+    an edit does not pay for loading the geo stack. The same template and values give the same
+    bytes.
+    """
+    import sqlite3
+
+    values = [c for c in cols if c not in ("iso3", "name", "name_zh")]
+    numeric = {c for c in values if fields[c]["type"] in ("integer", "number")}
+    sets = ", ".join(f'"{c}" = ?' for c in values)
+    params = [[_cell(r[c]) if c in numeric or r[c] is None else str(_cell(r[c]))
+               for c in values] + [r["iso3"]] for r in table]
+    with tempfile.TemporaryDirectory(prefix="atlas-gpkg-") as tmp:
+        path = Path(tmp) / "atlas.gpkg"
+        path.write_bytes(template)
+        db = sqlite3.connect(path)
+        try:
+            with db:
+                db.executemany(f'UPDATE "{LAYER_NAME}" SET {sets} WHERE "iso3" = ?', params)
+        finally:
+            db.close()
+        return path.read_bytes()
+
+
 def gpkg(countries: Any, date: str) -> bytes:
     """The GeoDataFrame as a GeoPackage (one table, `atlas`), as bytes.
 
@@ -55,8 +83,11 @@ def gpkg(countries: Any, date: str) -> bytes:
     try:
         with tempfile.TemporaryDirectory(prefix="atlas-gpkg-") as tmp:
             path = Path(tmp) / "atlas.gpkg"
+            # No spatial index: 250 shapes need none, and its triggers call GDAL's own SQL
+            # functions, which would stop `fill` from updating the values with plain SQLite.
             pyogrio.write_dataframe(countries, path, layer=LAYER_NAME, driver="GPKG",
-                                    geometry_type="MultiPolygon")
+                                    geometry_type="MultiPolygon",
+                                    layer_options={"SPATIAL_INDEX": "NO"})
             return path.read_bytes()
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})

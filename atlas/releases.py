@@ -130,39 +130,26 @@ def write(seeds: Path, current: Snapshot, version: str, date: str) -> Path:
     return path
 
 
-def _sources(refs: list[str], table: dict[str, dict[str, str]]) -> list[dict[str, str]]:
-    out = []
-    for ref in refs:
-        sid, _, locator = ref.partition(" ")
-        out.append({"id": sid, "locator": locator, **table.get(sid, {})})
-    return out
-
-
 def diff(old: Snapshot | None, new: Snapshot) -> dict[str, list[dict[str, Any]]]:
     """Records added, removed and changed from `old` (None: nothing) to `new`, each with its
-    values (for a change, every value that differs as [old, new]) and its sources."""
+    values (for a change, every value that differs as [old, new]) and its sources
+    ("<source id> <locator>"; the snapshots' `sources` tables say what each id is)."""
     before = old.records if old else {}
     out: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
     for key in sorted(set(before) | set(new.records)):
         a, b = before.get(key), new.records.get(key)
+        if a == b:
+            continue
         head = {"layer": key[0], "key": key[1], "country": (b or a or {})["country"]}
-        if a is None and b is not None:
-            out["added"].append({**head, "values": b["values"],
-                                 "sources": _sources(b["values"].get("sources", []),
-                                                     new.sources)})
-        elif b is None and a is not None and old is not None:
-            out["removed"].append({**head, "values": a["values"],
-                                   "sources": _sources(a["values"].get("sources", []),
-                                                       old.sources)})
-        elif a is not None and b is not None and old is not None and a != b:
-            va = {"country": a["country"], **a["values"]}
-            vb = {"country": b["country"], **b["values"]}
-            changes = {k: [va.get(k), vb.get(k)] for k in [*va, *(k for k in vb if k not in va)]
-                       if va.get(k) != vb.get(k)}
-            out["changed"].append({**head, "changes": changes,
-                                   "sources": _sources(vb.get("sources", []), new.sources),
-                                   "sources_before": _sources(va.get("sources", []),
-                                                              old.sources)})
+        if a is None or b is None:
+            kind, values = ("added", b["values"]) if a is None else ("removed", a["values"])
+            out[kind].append({**head, "values": values, "sources": values.get("sources", [])})
+            continue
+        va = {"country": a["country"], **a["values"]}
+        vb = {"country": b["country"], **b["values"]}
+        changes = {k: [va.get(k), vb.get(k)] for k in [*va, *(k for k in vb if k not in va)]
+                   if va.get(k) != vb.get(k)}
+        out["changed"].append({**head, "changes": changes, "sources": vb.get("sources", [])})
     return out
 
 

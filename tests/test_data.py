@@ -139,3 +139,27 @@ def test_import_atlas_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_geopackage_follows_an_edit_and_matches_the_api(seeds: Path, tmp_path: Path) -> None:
+    """After an edit the GeoPackage (values filled into the cached shapes) shows the new value,
+    and every column equals what the API gives for the same records."""
+    import pyogrio
+
+    from atlas import build
+    from tests.conftest import edit_record
+
+    build.run(seeds, tmp_path / "site")
+    edit_record(seeds / "cloud.csv", "BRA,", ",25,", ",30,")
+    build.run(seeds, tmp_path / "site")
+    gpkg = pyogrio.read_dataframe(tmp_path / "site" / "data" / "atlas.gpkg").set_index("iso3")
+    api = atlas.countries_frame(atlas.load(seeds)).set_index("iso3")
+    assert gpkg.loc["BRA", "cloud_share_pct"] == 30
+    assert list(gpkg.columns) == list(api.columns)
+    def plain(series):  # missing (None, NaN, <NA>) as None, the rest as Python values
+        return [None if missing else v for v, missing in zip(series.astype(object),
+                                                             series.isna(), strict=True)]
+
+    for column in api.columns.drop("geometry"):
+        assert plain(gpkg[column]) == plain(api[column]), column
+    assert gpkg.geometry.equals(api.geometry)

@@ -76,11 +76,13 @@ def test_changes_page_lists_each_release_and_the_unreleased_changes(
     change = un["changed"][0]
     assert (change["layer"], change["key"], change["name"]) == ("mou", "LAO", "Laos")
     assert change["changes"] == {"instrument": ["digital_economy_initiative", "dsr_mou"]}
-    assert change["sources"][0]["title"] and change["sources"][0]["url"].startswith("https://")
+    assert change["sources"] == ["thibaut2026 L150"]
+    assert changes["sources"]["thibaut2026"]["url"].startswith("https://")
     page = (tmp_path / "a" / "changes.html").read_text(encoding="utf-8")
     assert "Unreleased changes since release 2026.11" in page
     assert "<del>digital_economy_initiative</del> → <ins>dsr_mou</ins>" in page
     assert "Release 2026.11, 2026-11-23" in page
+    assert f'href="{changes["sources"]["thibaut2026"]["url"]}"' in page
     for name in ("changes.html", "data/changes.json"):  # same inputs, same page
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     package = json.loads((tmp_path / "a" / "data" / "datapackage.json").read_text())
