@@ -45,7 +45,9 @@ def history(releases: list[Snapshot], current: Snapshot,
 
 
 def to_json(hist: dict[str, Any]) -> bytes:
-    return (json.dumps(hist, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    """changes.json: compact (an indent would make json use its slow pure-Python encoder)."""
+    return (json.dumps(hist, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode()
 
 
 def _show(value: Any) -> str:

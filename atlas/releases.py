@@ -62,12 +62,13 @@ def snapshot(dataset: Dataset, label: str = "") -> Snapshot:
 
 def dumps(snap: Snapshot) -> str:
     """The release file: the header, then one record and one source a line."""
-    def one(obj: Any) -> str:
-        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+    def one(obj: Any, sort: bool = True) -> str:
+        return json.dumps(obj, ensure_ascii=False, sort_keys=sort)
 
     head = ",\n".join(f" {one(k)}: {one(v)}" for k, v in (
         ("version", snap.version), ("date", snap.date), ("data_version", snap.data_version)))
-    records = ",\n".join(f"  {one(e)}" for e in snap.records.values())
+    # A record's values keep the layer's order (the map value first), as layers.toml has it.
+    records = ",\n".join(f"  {one(e, sort=False)}" for e in snap.records.values())
     sources = ",\n".join(f"  {one(k)}: {one(v)}" for k, v in snap.sources.items())
     return f'{{\n{head},\n "records": [\n{records}\n ],\n "sources": {{\n{sources}\n }}\n}}\n'
 

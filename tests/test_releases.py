@@ -106,3 +106,17 @@ def test_the_committed_first_release_reads_back() -> None:
     (first, *_) = releases.load_all(REPO / "seeds")
     assert (first.version, first.date) == ("2026.11", "2026-11-23")
     assert len(first.records) >= 187 and set(first.sources) >= {"thibaut2026", "paudel2025"}
+
+
+def test_a_new_release_rebuilds_the_changes_page(runner: CliRunner, seeds: Path,
+                                                 tmp_path: Path) -> None:
+    """A release changes no record, yet the next build is not skipped as up to date."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    assert "(no release yet)" in (out / "changes.html").read_text(encoding="utf-8")
+    assert release(runner, seeds).exit_code == 0
+    assert not build.run(seeds, out).up_to_date
+    page = (out / "changes.html").read_text(encoding="utf-8")
+    assert "Unreleased changes since release 2026.11" in page
+    package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["release"] == "2026.11"
