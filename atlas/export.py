@@ -207,8 +207,12 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
 
-    # Read on every build (not only on a miss), so the cache keeps it between edits.
-    template = cached("atlas.gpkg-template", f"{date}\0{_dump(cols)}", lambda: gpkg_template(
+    # Keyed by the columns and their types; read on every build (not only on a miss), so the
+    # cache keeps it between edits.
+    from atlas.datapackage import table_fields
+
+    shape = _dump([table_fields(layers, composites)[c] for c in cols])
+    template = cached("atlas.gpkg-template", f"{date}\0{shape}", lambda: gpkg_template(
         boundaries, countries, layers, composites, date))
 
     def make_gpkg() -> bytes:
