@@ -21,6 +21,15 @@ _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _valid_date(text: Any) -> bool:
+    import datetime
+
+    try:
+        return bool(_DATE.match(text)) and bool(datetime.date.fromisoformat(text))
+    except (TypeError, ValueError):
+        return False
+
+
 class Snapshot(NamedTuple):
     """Records as {(layer, key): entry} and the cited sources as {id: {title, …}}, with where
     they came from (a release's version and date, or a seeds folder)."""
@@ -90,7 +99,7 @@ def read(path: Path) -> Snapshot:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AtlasError(f"{path}: not a release file written by `atlas release` ({exc!r}); "
                          "restore it from version control") from exc
-    if version != path.stem or not _DATE.match(str(date)):
+    if version != path.stem or not _valid_date(date):
         raise AtlasError(f"{path}: its version {version!r} must match the file name and its "
                          f"date {date!r} be YYYY-MM-DD; restore it from version control")
     return Snapshot(dict(sorted(records.items())), sources, version, version, date,
@@ -113,7 +122,7 @@ def write(seeds: Path, current: Snapshot, version: str, date: str) -> Path:
     if not _VERSION.match(version):
         raise AtlasError(f"release version {version!r}: use letters, digits, '.', '-' or '_' "
                          "(e.g. 2026.11)")
-    if not _DATE.match(date):
+    if not _valid_date(date):
         raise AtlasError(f"release date {date!r}: expected YYYY-MM-DD (e.g. 2026-11-23)")
     path = seeds / RELEASES_DIR / f"{version}.json"
     if path.exists():

@@ -33,6 +33,10 @@ def test_release_writes_a_snapshot_once(runner: CliRunner, seeds: Path) -> None:
     assert "nothing changed since release 2026.11; no release written" in again.output
     same = release(runner, seeds)
     assert same.exit_code == 1 and "exists: a release is never rewritten" in same.output
+    bad = release(runner, seeds, "--version", "2026/12", "--date", "2026-13-01")
+    assert bad.exit_code == 1 and "use letters, digits" in bad.output
+    bad = release(runner, seeds, "--version", "2026.13", "--date", "2026-13-01")
+    assert bad.exit_code == 1 and "expected YYYY-MM-DD" in bad.output
     assert json.loads(path.read_text(encoding="utf-8")) == snap
 
 
