@@ -24,7 +24,9 @@ from atlas import (
     TITLE,
     __version__,
     boundaries,
+    changes,
     config,
+    datapackage,
     export,
     join,
     mappage,
@@ -32,6 +34,7 @@ from atlas import (
     pages,
     pictures,
     records,
+    releases,
     site,
     webgeom,
 )
@@ -176,12 +179,33 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
         files[f"data/{name}"] = cache.get(name, "", lambda level=level, variable=variable:
                                           webgeom.script(bounds.web(level), variable).encode())
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
-                              cached=cache.get))
+                              cached=cache.get, date=meta.get("data_date", "")))
+    files.update(_described(seeds, dataset, countries, files, meta))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
     if with_pictures:
         files.update(_pictures(cache, data))
     return files
+
+
+def _described(seeds: Path, dataset: Any, countries: tuple[join.Country, ...],
+               files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, bytes]:
+    """What changed (changes.json, changes.html) from the releases in seeds/releases/, and the
+    Data Package describing every download."""
+    released = releases.load_all(seeds)
+    hist = changes.history(released, releases.snapshot(dataset, "current"),
+                           {c.iso3: c.name for c in countries})
+    out = {"data/changes.json": changes.to_json(hist),
+           "changes.html": changes.html(hist, meta.get("title", TITLE)).encode()}
+    unreleased = any(hist["unreleased"]["counts"].values())
+    release = released[-1].version if released and not unreleased else ""
+    data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
+            if name.startswith("data/") and name.count("/") == 1}
+    out["data/datapackage.json"] = datapackage.package(
+        data, export.tables(dataset.layers, dataset.composites),
+        datapackage.table_fields(dataset.layers, dataset.composites),
+        {**meta, "release": release}, datapackage.sources(dataset.sources))
+    return out
 
 
 def _pictures(cache: Cache, data: dict[str, Any]) -> dict[str, bytes]:
@@ -243,12 +267,13 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
 
 def input_digest(seeds: Path, code: str, options: str, documents: Path) -> str:
     """Everything a build depends on: the atlas's code and boundaries, the libraries, the
-    records and documents, the options and the year (which bounds valid years)."""
+    records, documents and releases, the options and the year (which bounds valid years)."""
     from atlas.clock import current_year
 
     head = f"{code}\0{producer_versions()}\0{options}\0{current_year()}\0"
     return hashlib.sha256(head.encode() + _hash_files(
-        _seed_files(seeds) + _documents(seeds, documents)).encode()).hexdigest()
+        _seed_files(seeds) + _documents(seeds, documents)
+        + releases.release_files(seeds)).encode()).hexdigest()
 
 
 def code_digest() -> str:

@@ -185,3 +185,72 @@ def report(seeds: Path, documents: Path | None) -> None:
                                    "those rows out")
     if checked.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option("--version", "version", default=None, metavar="VERSION",
+              help="The release's version (default: YYYY.MM of data_date in layers.toml).")
+@click.option("--date", default=None, metavar="YYYY-MM-DD",
+              help="The release's date (default: data_date in layers.toml).")
+def release(seeds: Path, version: str | None, date: str | None) -> None:
+    """Record a data release: a snapshot of every value and its sources in SEEDS/releases/.
+
+    Commit the file it writes. The site's changes page then lists what this release added,
+    removed and changed; a release is never rewritten.
+
+    \b
+    Example:
+        atlas release --version 2026.11
+    """
+    from atlas import api, build, config, releases
+
+    try:
+        meta = config.load_all(seeds).meta if seeds.is_dir() else {}
+        date = date or meta.get("data_date", "")
+        if not date:
+            raise AtlasError("no --date given and no data_date in layers.toml's [atlas] table")
+        version = version or date[:7].replace("-", ".")
+        current = releases.snapshot(api.load(seeds))._replace(
+            data_version=build.data_version(seeds))
+        path = releases.write(seeds, current, version, date)
+    except AtlasError as exc:
+        raise click.ClickException(f"no release written.\n{exc}") from exc
+    click.echo(f"release {version} ({date}): {len(current.records)} records, "
+               f"{len(current.sources)} sources → {path}")
+
+
+@cli.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="The seeds folder whose releases/ holds the versions named.")
+def diff(old: str | None, new: str | None, seeds: Path) -> None:
+    """Print the records added, removed and changed between two releases or seed folders.
+
+    OLD and NEW are each a release version (in SEEDS/releases/), a release file or a seeds
+    folder. By default OLD is the latest release and NEW the records in SEEDS: the unreleased
+    changes, as the site's changes page lists them.
+
+    \b
+    Examples:
+        atlas diff                      # unreleased changes
+        atlas diff 2026.11 2027.03
+        atlas diff ../old-seeds seeds
+    """
+    from atlas import changes, releases
+
+    try:
+        if old is None:
+            known = releases.load_all(seeds)
+            if not known:
+                raise AtlasError(f"no release in {seeds / releases.RELEASES_DIR} yet; name "
+                                 "two seed folders or release files, or run `atlas release`")
+            before = known[-1]
+        else:
+            before = releases.resolve(old, seeds)
+        after = releases.resolve(new, seeds) if new else releases.from_seeds(seeds)
+    except AtlasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in changes.lines(releases.diff(before, after), before.label, after.label):
+        click.echo(line)

@@ -116,7 +116,8 @@ _CLASS_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 _FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.csv")
 #: Every setting layers.toml may hold, table by table (anything else is a typo).
 TOP_KEYS = ("atlas", "layer", "composite", "confidence", "codebook")
-ATLAS_KEYS = ("title", "data_date", "licence", "publisher", "base_url", "documents")
+ATLAS_KEYS = ("title", "data_date", "licence", "licence_id", "publisher", "base_url",
+              "documents")
 LAYER_KEYS = ("id", "title", "file", "value", "scale", "rows", "description", "classes", "fields")
 CLASS_KEYS = ("value", "label", "color", "min", "rule", "example")
 FIELD_KEYS = ("name", "type", "required", "values", "min", "max", "requires", "help",
@@ -700,8 +701,9 @@ def _components(entry: dict[str, Any], bad: Callable[..., None],
 
 
 def _meta(raw: dict[str, Any], check: _Check) -> dict[str, str]:
-    """The `[atlas]` table: title, data_date, licence, publisher, base_url (where the site will
-    be published) and documents (the folder of local source copies), all optional, as text."""
+    """The `[atlas]` table: title, data_date, licence, licence_id (its SPDX identifier, for the
+    Data Package), publisher, base_url (where the site will be published) and documents (the
+    folder of local source copies), all optional, as text."""
     table = raw.get("atlas", {})
     bad = check.table("atlas", "atlas")
     if not isinstance(table, dict):

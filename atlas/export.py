@@ -1,4 +1,8 @@
-"""The downloads: `data/atlas.geojson`, `data/<layer>.geojson` and `data/atlas.csv`.
+"""The downloads: `data/atlas.geojson`, `data/atlas.gpkg`, `data/atlas.csv` (and its spreadsheet
+variant `data/atlas-excel.csv`) and `data/<layer>.csv`.
+
+The shapes are written twice only (GeoJSON and GeoPackage): the per-layer tables carry the values
+and are joined to them by `iso3`.
 
 Each layer contributes flat properties: `<layer>` (the value the map shows; null = no data),
 `<layer>_year`, `<layer>_confidence`, `<layer>_sources` and `<layer>_<field>` for its other fields.
@@ -149,14 +153,55 @@ def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
     return make()
 
 
+def tables(layers: tuple[LayerSpec, ...],
+           composites: tuple[CompositeSpec, ...] = ()) -> dict[str, list[str]]:
+    """Every CSV download (its name in data/) and its columns: the whole table, its spreadsheet
+    variant, and one per layer (the key and names, then the layer's own columns)."""
+    cols = columns(layers, composites)
+    out = {"atlas.csv": cols, "atlas-excel.csv": cols}
+    for lid in [s.id for s in layers] + [c.id for c in composites]:
+        out[f"{lid}.csv"] = cols[:3] + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
+    return out
+
+
+def excel_csv(data: bytes) -> bytes:
+    """The CSV with a UTF-8 byte-order mark: Excel then reads the Chinese names as UTF-8 when
+    the file is double-clicked (without one it assumes the computer's local encoding)."""
+    return b"\xef\xbb\xbf" + data
+
+
+def gpkg_template(boundaries: Boundaries, countries: tuple[Country, ...],
+                  layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...],
+                  date: str) -> bytes:
+    """The GeoPackage's shapes, names and typed columns with no values yet (atlas.gis), stamped
+    with `date`: written by GDAL, and only when the boundaries or the columns change."""
+    from atlas import datapackage, gis
+
+    cols = columns(layers, composites)
+    blank = [{c: getattr(k, c) if c in ("iso3", "name", "name_zh") else None for c in cols}
+             for k in countries]
+    fields = datapackage.table_fields(layers, composites)
+    return gis.gpkg(gis.frame(blank, cols, fields, boundaries.geometry_json), date)
+
+
+def gpkg(template: bytes, table: list[dict[str, Any]], layers: tuple[LayerSpec, ...],
+         composites: tuple[CompositeSpec, ...]) -> bytes:
+    """The GeoPackage download: the template with every country's values."""
+    from atlas import datapackage, gis
+
+    return gis.fill(template, table, columns(layers, composites),
+                    datapackage.table_fields(layers, composites))
+
+
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached) -> dict[str, bytes]:
+          cached: Getter = _uncached, date: str = "") -> dict[str, bytes]:
     """Every download, as {relative path: bytes}, each through `cached` (a Cache.get).
 
     Each file is keyed by its columns and the joined values of the layers it shows, country by
     country in the boundaries' order (the names and geometry come from the boundaries, part of
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
+    `date` (the data's) stamps the GeoPackage.
     """
     cols = columns(layers, composites)
     table: list[list[dict[str, Any]]] = []  # made on the first miss
@@ -175,8 +220,25 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     every = _dump(cols) + "".join(values.values())
     out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
-    base = ["iso3", "name", "name_zh"]
+    out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
+
+    # Keyed by the columns and their types; read on every build (not only on a miss), so the
+    # cache keeps it between edits.
+    from atlas.datapackage import table_fields
+
+    shape = _dump([table_fields(layers, composites)[c] for c in cols])
+    template = cached("atlas.gpkg-template", f"{date}\0{shape}", lambda: gpkg_template(
+        boundaries, countries, layers, composites, date))
+
+    def make_gpkg() -> bytes:
+        if not table:
+            table.append(rows(countries, layers, composites))
+        return gpkg(template, table[0], layers, composites)
+
+    out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", make_gpkg)
+    csvs = tables(layers, composites)
     for lid in ids:
-        own = base + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
-        out[f"data/{lid}.geojson"] = cached(f"{lid}.geojson", _dump(own) + values[lid], make(own))
+        own = csvs[f"{lid}.csv"]
+        out[f"data/{lid}.csv"] = cached(f"{lid}.csv", _dump(own) + values[lid],
+                                        make(own, text=True))
     return out

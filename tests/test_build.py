@@ -41,7 +41,7 @@ def test_a_record_colours_only_its_own_polygon(seeds: Path, tmp_path: Path) -> N
     append(seeds / "mou.csv", "Australia,2020,low,t,,,none,,,\n")
     append(seeds / "citations.csv", "mou,AUS,thibaut2026,L150,China\n")
     build.run(seeds, tmp_path / "site")
-    feats = read_geojson(tmp_path / "site" / "data" / "mou.geojson")["features"]
+    feats = read_geojson(tmp_path / "site" / "data" / "atlas.geojson")["features"]
     painted = {f["properties"]["iso3"] for f in feats if f["properties"]["mou"] is not None}
     assert painted == {"LAO", "TUR", "AUS"}
     by_key = {f["properties"]["iso3"]: f["properties"] for f in feats}
@@ -60,11 +60,12 @@ def test_downloads_schema_and_no_data_vs_none(built_site: Path) -> None:
     assert tur["cloud"] is None and tur["cloud_sources"] is None  # no data is null
     assert by_key["BRA"]["cloud_share_pct"] == 25
     for lid in ("cloud", "mou", "safe_city", "forum"):
-        layer = read_geojson(built_site / "data" / f"{lid}.geojson")
-        assert len(layer["features"]) == len(data["features"])
-        assert lid in layer["features"][0]["properties"]
-        assert not any(k.startswith("mou") for k in layer["features"][0]["properties"]
-                       if lid != "mou")
+        layer = list(csv.DictReader(io.StringIO(
+            (built_site / "data" / f"{lid}.csv").read_text(encoding="utf-8"))))
+        assert [r["iso3"] for r in layer] == list(by_key)  # every country, joinable by iso3
+        assert lid in layer[0]
+        assert not any(k.startswith("mou") for k in layer[0] if lid != "mou")
+    assert not list((built_site / "data").glob("*.geojson"))[1:]  # the shapes once: atlas.geojson
     rows = list(csv.DictReader(io.StringIO((built_site / "data" / "atlas.csv").read_text())))
     tur_row = next(r for r in rows if r["iso3"] == "TUR")
     assert tur_row["mou"] == "digital_economy_initiative" and tur_row["cloud"] == ""
@@ -195,15 +196,16 @@ def test_an_edit_relinks_the_downloads_it_does_not_touch(seeds: Path, tmp_path: 
     files and the all-layers ones, and reuses the stored copies of the others."""
     out = tmp_path / "site"
     build.run(seeds, out)
-    before = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
+    shown = ("*.geojson", "*.csv", "*.gpkg")
+    before = {p.name: p.read_bytes() for g in shown for p in (out / "data").glob(g)}
     edit_record(seeds / "cloud.csv", "BRA,", ",market_share,", ",planned,")
     build.run(seeds, out)
-    after = {p.name: p.read_bytes() for p in (out / "data").glob("*.geojson")}
-    # Brazil has one layer only, so no footprint score: footprint.geojson stays as it was.
-    assert {n for n in before if before[n] != after[n]} == {"cloud.geojson", "atlas.geojson"}
-    props = {f["properties"]["iso3"]: f["properties"]
-             for f in read_geojson(out / "data" / "cloud.geojson")["features"]}
-    assert props["BRA"]["cloud"] == "planned"
+    after = {p.name: p.read_bytes() for g in shown for p in (out / "data").glob(g)}
+    # Brazil has one layer only, so no footprint score: footprint.csv stays as it was.
+    assert {n for n in before if before[n] != after[n]} == {
+        "cloud.csv", "atlas.geojson", "atlas.csv", "atlas-excel.csv", "atlas.gpkg"}
+    rows = csv.DictReader(io.StringIO((out / "data" / "cloud.csv").read_text(encoding="utf-8")))
+    assert {r["iso3"]: r["cloud"] for r in rows}["BRA"] == "planned"
 
 
 def test_kept_quote_checks_never_hide_a_changed_quote_or_document(seeds: Path,

@@ -210,11 +210,15 @@
     var self = this;
     var downloads = [
       el("a", { href: "data/atlas.geojson", download: "", text: "atlas.geojson" }), " · ",
-      el("a", { href: "data/atlas.csv", download: "", text: "atlas.csv" }), " · per layer: "
+      el("a", { href: "data/atlas.gpkg", download: "", text: "atlas.gpkg" }), " · ",
+      el("a", { href: "data/atlas.csv", download: "", text: "atlas.csv" }), " (",
+      el("a", { href: "data/atlas-excel.csv", download: "", text: "for Excel" }), ") · ",
+      el("a", { href: "data/datapackage.json", download: "", text: "datapackage.json" }), " · ",
+      el("a", { href: "changes.html", text: "what changed" }), " · per layer (CSV): "
     ];
     D.layers.forEach(function (l, i) {
       if (i) downloads.push(" · ");
-      downloads.push(el("a", { href: "data/" + encodeURIComponent(l.id) + ".geojson", download: "", text: l.id }));
+      downloads.push(el("a", { href: "data/" + encodeURIComponent(l.id) + ".csv", download: "", text: l.id }));
     });
     var tableButton = el("button", { type: "button", id: "atlas-table-button", "aria-controls": "atlas-tableview", "aria-expanded": "false", text: "Table" });
     tableButton.addEventListener("click", function () { self.openTable(); });

@@ -1,0 +1,144 @@
+"""What changed: `data/changes.json`, the site's `changes.html`, and `atlas diff`'s lines.
+
+Per release (newest first) the records added, removed and changed since the release before, then
+the current unreleased changes since the latest release. Everything is ordered by layer and key,
+and nothing depends on the time of the build: the same inputs give the same files.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from atlas.pages import e, link, page
+from atlas.releases import Snapshot, diff
+
+KINDS = ("added", "removed", "changed")
+#: Records listed per section of the page; changes.json and `atlas diff` list every one.
+MAX_ROWS = 300
+
+
+def history(releases: list[Snapshot], current: Snapshot,
+            names: dict[str, str]) -> dict[str, Any]:
+    """Every release's changes and the unreleased ones, as plain data (changes.json)."""
+    def named(d: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        for entries in d.values():
+            for x in entries:
+                x["name"] = names.get(x["country"], x["country"])
+        return {**d, "counts": {k: len(d[k]) for k in KINDS}}
+
+    out = []
+    for i, snap in enumerate(releases):
+        before = releases[i - 1] if i else None
+        out.append({"version": snap.version, "date": snap.date,
+                    "data_version": snap.data_version,
+                    "previous": before.version if before else None,
+                    **named(diff(before, snap))})
+    latest = releases[-1] if releases else None
+    unreleased = {"since": latest.version if latest else None,
+                  **named(diff(latest, current))}
+    sources: dict[str, dict[str, str]] = {}
+    for snap in [*releases, current]:  # the latest description of each source wins
+        sources.update(snap.sources)
+    return {"releases": out[::-1], "unreleased": unreleased, "sources": dict(sorted(
+        sources.items()))}
+
+
+def to_json(hist: dict[str, Any]) -> bytes:
+    """changes.json: compact (an indent would make json use its slow pure-Python encoder)."""
+    return (json.dumps(hist, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            + "\n").encode()
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _values(values: dict[str, Any]) -> str:
+    return "; ".join(f"{k} {_show(v)}" for k, v in values.items() if k != "sources")
+
+
+def lines(d: dict[str, list[dict[str, Any]]], old: str, new: str) -> list[str]:
+    """`atlas diff`'s output: a summary, then one line per record (+ added, - removed,
+    ~ changed with old → new), each with its sources."""
+    out = [f"{old} → {new}: " + ", ".join(f"{len(d[k])} {k}" for k in KINDS)]
+    for kind, mark in zip(KINDS, "+-~", strict=True):
+        for x in d[kind]:
+            where = f"{x['layer']} {x['key']}" + (
+                f" ({x['country']})" if x["key"] != x["country"] else "")
+            if kind == "changed":
+                what = "; ".join(f"{k}: {_show(a)} → {_show(b)}"
+                                 for k, (a, b) in x["changes"].items() if k != "sources")
+                if "sources" in x["changes"]:
+                    what += ("; " if what else "") + "sources changed"
+            else:
+                what = _values(x["values"])
+            cited = "; ".join(x["sources"])
+            out.append(f"{mark} {where}: {what} [sources: {cited}]")
+    return out
+
+
+def _source_list(refs: list[str], sources: dict[str, dict[str, str]]) -> str:
+    items = []
+    for ref in refs:
+        sid, _, locator = ref.partition(" ")
+        s = sources.get(sid, {})
+        items.append(f"<li>{link(s.get('url', ''), s.get('title', sid))} <code>{e(sid)}</code> "
+                     f"{e(locator)}</li>")
+    return f"<ol>{''.join(items)}</ol>" if items else ""
+
+
+def _table(d: dict[str, Any], sources: dict[str, dict[str, str]]) -> str:
+    if not any(d[k] for k in KINDS):
+        return "<p>No records added, removed or changed.</p>"
+    rows = []
+    shown = [(kind, x) for kind in KINDS for x in d[kind]]
+    for kind, x in shown[:MAX_ROWS]:
+        country = (f'<a href="index.html#layer={e(x["layer"])}&amp;country={e(x["country"])}">'
+                   f"{e(x['name'])}</a> <code>{e(x['country'])}</code>")
+        key = f"<br><code>{e(x['key'])}</code>" if x["key"] != x["country"] else ""
+        if kind == "changed":
+            what = "<ul>" + "".join(
+                f"<li>{e(k)}: <del>{e(_show(a))}</del> → <ins>{e(_show(b))}</ins></li>"
+                for k, (a, b) in x["changes"].items()) + "</ul>"
+        else:
+            what = e(_values(x["values"]))
+        rows.append(f'<tr class="change-{kind}"><td>{kind}</td><td>{e(x["layer"])}</td>'
+                    f"<td>{country}{key}</td><td>{what}</td>"
+                    f"<td>{_source_list(x['sources'], sources)}</td></tr>")
+    more = (f"<p>… and {len(shown) - MAX_ROWS} more: every record is in "
+            '<a href="data/changes.json">data/changes.json</a> and <code>atlas diff</code>.</p>'
+            if len(shown) > MAX_ROWS else "")
+    return ('<table class="atlas-table atlas-changes"><thead><tr><th>change</th><th>layer</th>'
+            "<th>country</th><th>values (old → new)</th><th>sources</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{more}")
+
+
+def _counts(d: dict[str, Any]) -> str:
+    return ", ".join(f"{d['counts'][k]} {k}" for k in KINDS)
+
+
+def html(hist: dict[str, Any], title: str) -> str:
+    """changes.html: the unreleased changes first, then each release, newest first."""
+    un = hist["unreleased"]
+    since = f"since release {e(un['since'])}" if un["since"] else "(no release yet)"
+    parts = [f'<section id="unreleased"><h2>Unreleased changes {since}</h2>'
+             f"<p>{_counts(un)}.</p>{_table(un, hist['sources'])}</section>"]
+    for r in hist["releases"]:
+        prev = f"since {e(r['previous'])}" if r["previous"] else "(the first release)"
+        parts.append(f'<section id="release-{e(r["version"])}"><h2>Release {e(r["version"])}, '
+                     f"{e(r['date'])}</h2><p>{prev}: {_counts(r)}; data version "
+                     f"<code>{e(r['data_version'])}</code>.</p>"
+                     f"{_table(r, hist['sources'])}</section>")
+    body = (f'<p><a href="index.html">← Back to the map</a> · <a href="about.html">About</a></p>'
+            f"<h1>What changed in {e(title)}</h1><p>Each release is a snapshot of every value "
+            "and its sources (<code>seeds/releases/</code>); below, the records each release "
+            "added, removed or changed, old value → new value. The same list is in "
+            '<a href="data/changes.json">data/changes.json</a>.</p>' + "".join(parts))
+    return page(f"Changes — {title}", body)
