@@ -15,6 +15,9 @@ WORLD_NAME = "countries-world.geojson"
 WEB_NAMES = {"detail": "countries.web.json", "world": "countries-world.web.json"}
 #: The world view projected for the report pictures (atlas.pictures), written by `atlas geodata`.
 PICTURE_NAME = "countries-world.picture.json"
+#: The countries' shapes and names as a GeoPackage, written by GDAL in `atlas geodata`; a build
+#: adds the values with SQLite (atlas.gis), so it never loads the geo stack.
+GPKG_NAME = "countries.gpkg"
 _HEAD, _MID, _TAIL = b'{"geometry":', b',"properties":', b',"type":"Feature"}'
 
 
@@ -31,7 +34,7 @@ def files(path: Path | None = None) -> list[Path]:
     """The boundaries file and those `atlas geodata` derives beside it: everything a build reads
     of the boundaries (the keys of what is made from them)."""
     path = path or default_path()
-    names = [WORLD_NAME, *WEB_NAMES.values(), PICTURE_NAME]
+    names = [WORLD_NAME, *WEB_NAMES.values(), PICTURE_NAME, GPKG_NAME]
     return [path, *(path.with_name(name) for name in names)]
 
 
@@ -66,6 +69,10 @@ class Boundaries:
         beside the boundaries (atlas.webgeom)."""
         return _derived(self.path.with_name(WEB_NAMES[level]))
 
+    def gpkg_template(self) -> bytes:
+        """The GeoPackage of the shapes and names beside these boundaries (see GPKG_NAME)."""
+        return gpkg_template(self.path)
+
     @cached_property
     def keys(self) -> frozenset[str]:
         return frozenset(p["iso3"] for p in self.properties)
@@ -83,6 +90,16 @@ def picture_sheet(path: Path | None = None) -> str:
     """The world view projected for the pictures (atlas.pictures), as `atlas geodata` wrote it
     beside the boundaries."""
     return _derived((path or default_path()).with_name(PICTURE_NAME))
+
+
+def gpkg_template(path: Path | None = None) -> bytes:
+    """The GeoPackage of the shapes and names (see GPKG_NAME), as `atlas geodata` wrote it."""
+    path = (path or default_path()).with_name(GPKG_NAME)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AtlasError(f"{path}: cannot read it ({exc}); run `atlas geodata` to derive "
+                         "the boundaries again") from exc
 
 
 def _derived(path: Path) -> str:

@@ -17,8 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 #: The libraries whose output the cache keeps: a new version of any of them makes new entries.
-PRODUCERS = ("dsr-atlas", "folium", "branca", "pillow", "django-js-lib-leaflet",
-             "pandas", "geopandas", "shapely", "pyogrio")
+PRODUCERS = ("dsr-atlas", "folium", "branca", "pillow", "django-js-lib-leaflet")
 
 
 def producer_versions() -> str:

@@ -170,27 +170,13 @@ def excel_csv(data: bytes) -> bytes:
     return b"\xef\xbb\xbf" + data
 
 
-def gpkg_template(boundaries: Boundaries, countries: tuple[Country, ...],
-                  layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...],
-                  date: str) -> bytes:
-    """The GeoPackage's shapes, names and typed columns with no values yet (atlas.gis), stamped
-    with `date`: written by GDAL, and only when the boundaries or the columns change."""
-    from atlas import datapackage, gis
-
-    cols = columns(layers, composites)
-    blank = [{c: getattr(k, c) if c in ("iso3", "name", "name_zh") else None for c in cols}
-             for k in countries]
-    fields = datapackage.table_fields(layers, composites)
-    return gis.gpkg(gis.frame(blank, cols, fields, boundaries.geometry_json), date)
-
-
 def gpkg(template: bytes, table: list[dict[str, Any]], layers: tuple[LayerSpec, ...],
-         composites: tuple[CompositeSpec, ...]) -> bytes:
-    """The GeoPackage download: the template with every country's values."""
+         composites: tuple[CompositeSpec, ...], date: str) -> bytes:
+    """The GeoPackage download: the boundaries' template with every country's values."""
     from atlas import datapackage, gis
 
     return gis.fill(template, table, columns(layers, composites),
-                    datapackage.table_fields(layers, composites))
+                    datapackage.table_fields(layers, composites), date)
 
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
@@ -222,18 +208,10 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
 
-    # Keyed by the columns and their types; read on every build (not only on a miss), so the
-    # cache keeps it between edits.
-    from atlas.datapackage import table_fields
-
-    shape = _dump([table_fields(layers, composites)[c] for c in cols])
-    template = cached("atlas.gpkg-template", f"{date}\0{shape}", lambda: gpkg_template(
-        boundaries, countries, layers, composites, date))
-
     def make_gpkg() -> bytes:
         if not table:
             table.append(rows(countries, layers, composites))
-        return gpkg(template, table[0], layers, composites)
+        return gpkg(boundaries.gpkg_template(), table[0], layers, composites, date)
 
     out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", make_gpkg)
     csvs = tables(layers, composites)

@@ -144,3 +144,17 @@ def write_web(out_dir: Path) -> None:
         (out_dir / name).write_text(web_encoding(bounds, level), encoding="utf-8")
     sheet = pictures.encode_sheet(bounds.world_json, bounds.properties)
     (out_dir / boundaries.PICTURE_NAME).write_text(sheet, encoding="utf-8")
+    (out_dir / boundaries.GPKG_NAME).write_bytes(gpkg_template(bounds))
+
+
+def gpkg_template(bounds: Any) -> bytes:
+    """The countries' shapes (MultiPolygons), iso3 and names as a GeoPackage written by GDAL,
+    in the boundaries' order; a build adds each layer's columns and values (atlas.gis)."""
+    from atlas import gis
+
+    rows = [{"iso3": p["iso3"], "name": p["name"], "name_zh": p.get("name_zh")}
+            for p in bounds.properties]
+    text = {"type": "string"}
+    frame = gis.frame(rows, ["iso3", "name", "name_zh"],
+                      {"iso3": text, "name": text, "name_zh": text}, bounds.geometry_json)
+    return gis.gpkg(frame, "")

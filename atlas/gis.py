@@ -42,15 +42,16 @@ def frame(table: list[dict[str, Any]], cols: list[str], fields: dict[str, dict[s
     return gpd.GeoDataFrame(df, geometry=multi, crs="EPSG:4326")
 
 
-def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
-         fields: dict[str, dict[str, Any]]) -> bytes:
-    """The GeoPackage with the values of `table`, written into a copy of `template` (the same
-    table with the shapes and names only, as `gpkg` wrote it) with SQLite.
+#: Table Schema types → SQLite column types (as GDAL writes them in a GeoPackage).
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
 
-    GDAL writes the shapes, columns and metadata; the values go in by plain SQL `UPDATE`s, so
-    an edit does not pay for loading the geo stack. The same template and values give the same
-    bytes.
-    """
+
+def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
+         fields: dict[str, dict[str, Any]], date: str = "") -> bytes:
+    """The GeoPackage with every column of `table`: a copy of `template` (the shapes, iso3 and
+    names, as `atlas geodata` wrote it with GDAL) with the other columns added and filled by
+    SQLite, and stamped with `date` (the data's), so a build never loads the geo stack and the
+    same values give the same bytes."""
     import sqlite3
 
     values = [c for c in cols if c not in ("iso3", "name", "name_zh")]
@@ -64,7 +65,13 @@ def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
         db = sqlite3.connect(path)
         try:
             with db:
+                for c in values:
+                    db.execute(f'ALTER TABLE "{LAYER_NAME}" ADD COLUMN "{c}" '
+                               f'{_SQL_TYPES[fields[c]["type"]]}')
                 db.executemany(f'UPDATE "{LAYER_NAME}" SET {sets} WHERE "iso3" = ?', params)
+                db.execute("UPDATE gpkg_contents SET last_change = ?",
+                           (f"{date or '2000-01-01'}T00:00:00Z",))
+            db.execute("VACUUM")
         finally:
             db.close()
         return path.read_bytes()

@@ -89,7 +89,7 @@ def test_rederiving_gives_the_committed_bytes(tmp_path: Path) -> None:
     world = gd.write(gd.world_view(first), tmp_path / "a", gd.WORLD_NAME)
     assert world.read_bytes() == COMMITTED.with_name(gd.WORLD_NAME).read_bytes()
     gd.write_web(tmp_path / "a")
-    for name in [*boundaries.WEB_NAMES.values(), boundaries.PICTURE_NAME]:
+    for name in [*boundaries.WEB_NAMES.values(), boundaries.PICTURE_NAME, boundaries.GPKG_NAME]:
         assert (tmp_path / "a" / name).read_bytes() == COMMITTED.with_name(name).read_bytes()
 
 
