@@ -180,7 +180,9 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
                                           webgeom.script(bounds.web(level), variable).encode())
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=cache.get, date=meta.get("data_date", "")))
-    files.update(_described(seeds, dataset, countries, files, meta))
+    hist = _history(seeds, dataset, countries)
+    meta["release"] = hist["current_release"]
+    files.update(_described(hist, dataset, files, meta))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
     if with_pictures:
@@ -188,23 +190,30 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
     return files
 
 
-def _described(seeds: Path, dataset: Any, countries: tuple[join.Country, ...],
-               files: dict[str, bytes], meta: dict[str, Any]) -> dict[str, bytes]:
-    """What changed (changes.json, changes.html) from the releases in seeds/releases/, and the
-    Data Package describing every download."""
+def _history(seeds: Path, dataset: Any, countries: tuple[join.Country, ...]) -> dict[str, Any]:
+    """What changed in each release in seeds/releases/ and since the last one, and
+    `current_release`: the last release's version if the records are that release's, else ""."""
     released = releases.load_all(seeds)
     hist = changes.history(released, releases.snapshot(dataset, "current"),
                            {c.iso3: c.name for c in countries})
+    unreleased = any(hist["unreleased"]["counts"].values())
+    return {**hist, "current_release": released[-1].version if released and not unreleased
+            else ""}
+
+
+def _described(hist: dict[str, Any], dataset: Any, files: dict[str, bytes],
+               meta: dict[str, Any]) -> dict[str, bytes]:
+    """What changed (changes.json, changes.html) and the Data Package describing every
+    download."""
+    hist = {k: v for k, v in hist.items() if k != "current_release"}
     out = {"data/changes.json": changes.to_json(hist),
            "changes.html": changes.html(hist, meta.get("title", TITLE)).encode()}
-    unreleased = any(hist["unreleased"]["counts"].values())
-    release = released[-1].version if released and not unreleased else ""
     data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
             if name.startswith("data/") and name.count("/") == 1}
     out["data/datapackage.json"] = datapackage.package(
         data, export.tables(dataset.layers, dataset.composites),
         datapackage.table_fields(dataset.layers, dataset.composites),
-        {**meta, "release": release}, datapackage.sources(dataset.sources))
+        meta, datapackage.sources(dataset.sources))
     return out
 
 

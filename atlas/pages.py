@@ -128,15 +128,21 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     version = e(meta.get("data_version", ""))
     date = e(meta.get("data_date", ""))
     where = f", {e(meta['base_url'])}" if meta.get("base_url") else ""
+    release = (f"release <span id=\"release\">{e(meta['release'])}</span>, "
+               if meta.get("release") else "")
     cite = (f"{e(meta.get('publisher', 'DSR Atlas contributors'))}, <cite>{e(title)}</cite>"
-            f"{where}, data version {version} ({date}).")
+            f"{where}, {release}data version {version} ({date}).")
+    changed = ("" if meta.get("release") else " These records include changes made since the "
+               "last release (see what changed).")
     body = f"""
 <p><a href="index.html">← Back to the map</a></p>
 <h1>About {e(title)}</h1>
 <p id="summary">{summary(dataset)}</p>
 <p>Data version <code id="data-version">{version}</code>, data dated {date}; built by dsr-atlas
 {e(meta.get('atlas_version', ''))}{', on ' + e(meta['build_date']) if meta.get('build_date') else ''}. {e(meta.get('licence', ''))}</p>
-<p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span></p>
+<p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span> Each data version is one state
+of the records: the data version (a hash of them) names it exactly, a release by its number.{changed}
+<a href="changes.html">What changed between releases</a>.</p>
 <h2>What each layer means and how values are coded</h2>
 <p>Every value comes from a record with at least one citation: a source a reader can open, a
 locator (section, paragraph, table row, or line of a text copy), and what the source says, in the

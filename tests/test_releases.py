@@ -124,3 +124,36 @@ def test_a_new_release_rebuilds_the_changes_page(runner: CliRunner, seeds: Path,
     assert "Unreleased changes since release 2026.11" in page
     package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["release"] == "2026.11"
+
+
+def test_citation_cff_the_latest_release_and_the_about_page_agree(tmp_path: Path) -> None:
+    """CITATION.cff names the latest release; a build of that release's records cites it on
+    the about page with the same title, authors, version and date."""
+    import yaml
+
+    from atlas import config, releases
+
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    latest = releases.load_all(REPO / "seeds")[-1]
+    meta = config.load_all(REPO / "seeds").meta
+    assert (cff["version"], str(cff["date-released"])) == (latest.version, latest.date)
+    assert cff["title"] == meta["title"] and cff["license"] == meta["licence_id"]
+    assert [a["name"] for a in cff["authors"]] == [meta["publisher"]]
+    build.run(REPO / "seeds", tmp_path / "site", pictures=False)
+    about = (tmp_path / "site" / "about.html").read_text(encoding="utf-8")
+    cite = about.split('<span id="cite">', 1)[1].split("</span> Each", 1)[0]
+    assert cff["title"].replace("'", "&#x27;") in cite and meta["publisher"] in cite
+    assert f'release <span id="release">{latest.version}</span>' in cite
+    assert f"({latest.date})" in cite
+
+
+def test_the_about_page_says_when_records_changed_since_the_release(seeds: Path,
+                                                                     tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert release(runner, seeds).exit_code == 0
+    build.run(seeds, tmp_path / "a", pictures=False)
+    assert 'id="release"' in (tmp_path / "a" / "about.html").read_text(encoding="utf-8")
+    edit_record(seeds / "mou.csv", "Laos,", ",2017,", ",2018,")
+    build.run(seeds, tmp_path / "b", pictures=False)
+    about = (tmp_path / "b" / "about.html").read_text(encoding="utf-8")
+    assert 'id="release"' not in about and "changes made since the last release" in about
