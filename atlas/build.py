@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -234,11 +235,26 @@ def _pictures(cache: Cache, data: dict[str, Any]) -> dict[str, bytes]:
         lid = layer["id"]
         values = {key: (c["layers"].get(lid) or {}).get("value")
                   for key, c in data["countries"].items()}
-        pic = pictures.picture(layer, values, data["coverage"][lid], data["meta"])
+        parts = [c["layer"] for c in layer.get("components", [])] or [lid]  # a composite's too
+        pic = pictures.picture(layer, values, data["coverage"][lid], data["meta"],
+                               _publishers(data, parts))
         for fmt in ("png", "svg"):
             out[f"pictures/{lid}.{fmt}"] = cache.get(
                 f"picture-{lid}.{fmt}", pic.key(), lambda fmt=fmt, pic=pic: draw(fmt, pic))
     return out
+
+
+def _publishers(data: dict[str, Any], layer_ids: list[str]) -> list[str]:
+    """Who published the sources the records of these layers cite, most cited first."""
+    counts: Counter[str] = Counter()
+    for country in data["countries"].values():
+        for lid in layer_ids:
+            rec = country["layers"].get(lid)
+            for item in (rec.get("items", [rec]) if rec else []):
+                for cit in item.get("citations", []):
+                    src = data["sources"].get(cit["source"], {})
+                    counts[src.get("publisher") or src.get("title") or cit["source"]] += 1
+    return [name for name, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _seed_files(seeds: Path) -> list[Path]:

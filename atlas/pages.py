@@ -13,8 +13,11 @@ from typing import Any
 from atlas.join import Country
 from atlas.records import Dataset
 
-CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+#: A "Copy link" control (assets/page.js shows and runs it; without scripts it stays hidden).
+COPY_LINK = ('<p class="atlas-copy"><button type="button" id="atlas-copy-link" hidden>Copy link'
+             '</button> <span id="atlas-status" role="status"></span></p>')
 
 BOUNDARY_POLICY = """
 <p>The map draws <strong>Natural Earth</strong> 1:10m admin-0 boundaries (version 5.1.1, German point of
@@ -54,7 +57,8 @@ def page(title: str, body: str, root: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n"
         f'<link rel="stylesheet" href="{root}assets/atlas.css">\n</head>\n'
-        f'<body class="atlas-page">\n<main>\n{body}\n</main>\n</body>\n</html>\n'
+        f'<body class="atlas-page">\n<main>\n{body}\n{COPY_LINK}\n</main>\n'
+        f'<script src="{root}assets/page.js"></script>\n</body>\n</html>\n'
     )
 
 

@@ -23,7 +23,8 @@ from atlas.webgeom import visible_polygons
 WIDTH = 1600
 MAP_BOX = (40, 92, 1560, 780)  # left, top, right, bottom of the map area, in pixels
 LEGEND_TOP, LEGEND_ROW, LEGEND_COLUMNS = MAP_BOX[3] + 20, 34, 2
-FOOT = 56  # below the legend: the source line
+FOOT = 78  # below the legend: the source lines
+DOT_BELOW, DOT_RADIUS = 6, 4  # a country under this many pixels across is also drawn as a dot
 WHITE, BORDER, TEXT, MUTED = "#FFFFFF", "#7A7A7A", "#1A1A1A", "#4A4A4A"
 NO_DATA_BASE, NO_DATA_LINE = "#F0F0F0", "#BDBDBD"  # the site's no-data hatch (atlas.css)
 FONT_FAMILY = "Helvetica, Arial, sans-serif"
@@ -88,7 +89,8 @@ class Picture(NamedTuple):
     title: str
     fills: dict[str, str | None]
     legend: list[tuple[str, str | None, int]]  # label, colour (None: no data), count
-    source: str
+    source: str  # one or two lines
+    subtitle: str = ""  # what the layer measures
 
     @property
     def height(self) -> int:
@@ -97,14 +99,15 @@ class Picture(NamedTuple):
 
     def key(self) -> str:
         """Everything the picture depends on besides the sheet and the code."""
-        return json.dumps([self.layer, self.title, self.fills, self.legend, self.source],
-                          sort_keys=True)
+        return json.dumps([self.layer, self.title, self.fills, self.legend, self.source,
+                           self.subtitle], sort_keys=True)
 
 
 def picture(layer: dict[str, Any], values: dict[str, Any], counts: dict[str, int],
-            meta: dict[str, Any]) -> Picture:
+            meta: dict[str, Any], publishers: list[str] = ()) -> Picture:
     """The picture of one layer (as in the site data): `values` is each country's class value
-    (None: no data) and `counts` the layer's legend counts (join.coverage, as the site shows them).
+    (None: no data), `counts` the layer's legend counts (join.coverage, as the site shows them)
+    and `publishers` who published the sources its records cite, most cited first.
     The source line names the data's date, not its version hash, so editing one layer's records
     leaves the other layers' pictures (and their cache entries) unchanged."""
     colors = {c["value"]: c["color"] for c in layer["classes"]}
@@ -113,10 +116,17 @@ def picture(layer: dict[str, Any], values: dict[str, Any], counts: dict[str, int
     legend: list[tuple[str, str | None, int]] = [
         (c["label"], c["color"], counts.get(c["value"], 0)) for c in layer["classes"]]
     legend.append(("No data", None, counts.get("_no_data", 0)))
-    source = (f"Source: {meta.get('title', 'DSR Atlas')}, data of {meta.get('data_date', '')} "
-              "(every value's sources are on the atlas site). Boundaries: Natural Earth, de facto; "
-              "Antarctica not shown.")
-    return Picture(layer["id"], layer["title"], fills, legend, source)
+    named = "; ".join(publishers[:5]) + (f" and {len(publishers) - 5} more" if
+                                         len(publishers) > 5 else "")
+    where = f" ({meta['base_url']})" if meta.get("base_url") else ""
+    source = (f"Sources: {named}." if named else "Sources: the atlas's records.") + "\n" + (
+        f"{meta.get('title', 'DSR Atlas')}{where}, data of {meta.get('data_date', '')}: every "
+        "value's sources on the atlas site. Boundaries: Natural Earth, de facto; Antarctica not "
+        "shown.")
+    subtitle = layer.get("description", "").split(". ")[0].rstrip(".")
+    if len(subtitle) > 150:
+        subtitle = subtitle[:147].rsplit(" ", 1)[0] + " …"
+    return Picture(layer["id"], layer["title"], fills, legend, source, subtitle)
 
 
 def _legend_cells(legend: list[tuple[str, str | None, int]]
@@ -155,6 +165,13 @@ class Sheet:
         self.keys: list[str] = [key for key, _polygons in self.shapes]
         #: Each country's SVG path data, written beside the shapes by `atlas geodata`.
         self.paths: dict[str, str] = dict(data["paths"])
+        #: Countries too small to see at this scale (Singapore, Bahrain): drawn as a dot too.
+        self.dots: dict[str, tuple[float, float]] = {}
+        for key, polygons in self.shapes:
+            xs = [v for poly in polygons for v in poly[0][0::2]]
+            ys = [v for poly in polygons for v in poly[0][1::2]]
+            if xs and max(max(xs) - min(xs), max(ys) - min(ys)) < DOT_BELOW:
+                self.dots[key] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
 
     @cached_property
     def raster(self) -> Any:
@@ -240,7 +257,13 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
     on_line += [0] * (len(lut) - len(on_line))
     image.paste(line, (0, 0, *sheet.hatched.size), mask=sheet.hatched.point(on_line, "L"))
     draw = ImageDraw.Draw(image)
-    draw.text((MAP_BOX[0], 26), pic.title, fill=text, font=_font(38))
+    for key, (cx, cy) in sheet.dots.items():
+        if pic.fills.get(key) is not None:
+            draw.ellipse((cx - DOT_RADIUS, cy - DOT_RADIUS, cx + DOT_RADIUS, cy + DOT_RADIUS),
+                         fill=index[pic.fills[key]], outline=border)
+    draw.text((MAP_BOX[0], 20), pic.title, fill=text, font=_font(38))
+    if pic.subtitle:
+        draw.text((MAP_BOX[0], 64), pic.subtitle, fill=muted, font=_font(18))
     for x, y, (label, color, count) in _legend_cells(pic.legend):
         draw.rectangle((x, y + 2, x + 34, y + 24), fill=nodata if color is None else index[color],
                        outline=border)
@@ -248,7 +271,8 @@ def png(sheet: Sheet, pic: Picture) -> bytes:
             inside = (x + 1, y + 3, x + 34, y + 24)
             image.paste(line, inside, mask=sheet.hatch_for(height).crop(inside))
         draw.text((x + 44, y + 3), _legend_text(label, count), fill=text, font=_font(20))
-    draw.text((MAP_BOX[0], height - 36), pic.source, fill=muted, font=_font(16))
+    for n, line_text in enumerate(pic.source.split("\n")):
+        draw.text((MAP_BOX[0], height - 56 + n * 22), line_text, fill=muted, font=_font(16))
     buf = io.BytesIO()
     buf.name = "picture.png"  # saving by file name loads the PNG plugin only (format= loads five)
     image.save(buf, compress_level=1, compress_type=zlib.Z_RLE)  # runs of a colour: fast, small
@@ -273,14 +297,22 @@ def svg(sheet: Sheet, pic: Picture) -> str:
     for key, path in sheet.paths.items():
         fill = pic.fills.get(key) or "url(#nodata)"
         out.append(f'<path fill="{fill}" d="{path}"><title>{e(key)}</title></path>')
+    for key, (cx, cy) in sheet.dots.items():
+        if pic.fills.get(key) is not None:
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{DOT_RADIUS}" '
+                       f'fill="{pic.fills[key]}"><title>{e(key)}</title></circle>')
     out.append("</g>")
-    out.append(f'<text x="{MAP_BOX[0]}" y="62" font-size="38" fill="{TEXT}">{e(pic.title)}</text>')
+    out.append(f'<text x="{MAP_BOX[0]}" y="54" font-size="38" fill="{TEXT}">{e(pic.title)}</text>')
+    if pic.subtitle:
+        out.append(f'<text x="{MAP_BOX[0]}" y="80" font-size="18" fill="{MUTED}">'
+                   f"{e(pic.subtitle)}</text>")
     for x, y, (label, color, count) in _legend_cells(pic.legend):
         out.append(f'<rect x="{x}" y="{y + 2}" width="34" height="22" '
                    f'fill="{color or "url(#nodata)"}" stroke="{BORDER}"/>'
                    f'<text x="{x + 44}" y="{y + 20}" font-size="20" fill="{TEXT}">'
                    f"{e(_legend_text(label, count))}</text>")
-    out.append(f'<text x="{MAP_BOX[0]}" y="{height - 20}" font-size="16" fill="{MUTED}">'
-               f"{e(pic.source)}</text>")
+    for n, line_text in enumerate(pic.source.split("\n")):
+        out.append(f'<text x="{MAP_BOX[0]}" y="{height - 42 + n * 22}" font-size="16" '
+                   f'fill="{MUTED}">{e(line_text)}</text>')
     out.append("</svg>\n")
     return "\n".join(out)

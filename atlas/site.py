@@ -32,7 +32,7 @@ def leaflet_assets() -> dict[str, Path]:
 def own_assets() -> dict[str, Path]:
     """The atlas's own script and stylesheet, keyed by their path under assets/."""
     base = Path(__file__).parent / "assets"
-    return {f"assets/{name}": base / name for name in ("atlas.js", "atlas.css")}
+    return {f"assets/{name}": base / name for name in ("atlas.js", "page.js", "atlas.css")}
 
 
 def companies_of(dataset: Dataset, country: Country) -> list[str]:

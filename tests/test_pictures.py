@@ -56,7 +56,7 @@ def test_every_build_writes_a_png_and_svg_per_layer(seeds: Path, tmp_path: Path)
         texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
         layer = next(lay for lay in data["layers"] if lay["id"] == lid)
         assert texts[0] == layer["title"]
-        assert any(t.startswith("Source: DSR Atlas") and "Natural Earth" in t for t in texts)
+        assert any(t.startswith("DSR Atlas") and "Natural Earth" in t for t in texts)
         # The legend counts the countries in each class and those with no data, as the site does.
         values = [(c["layers"].get(lid) or {}).get("value") for c in data["countries"].values()]
         for cls in layer["classes"]:
@@ -199,3 +199,19 @@ def test_a_sheet_of_more_countries_than_a_byte_holds() -> None:
         assert "#{:02X}{:02X}{:02X}".format(*rgb_image.getpixel(last)) == "#0072B2"
         hatch = {rgb_image.getpixel((x, last[1])) for x in range(last[0] - 78, last[0] - 62)}
         assert len(hatch) == 2  # K298, beside it, has no data: base and line of the hatch
+
+
+def test_small_countries_show_and_the_picture_says_what_and_whose(seeds: Path,
+                                                                  tmp_path: Path) -> None:
+    """A country too small to see at the picture's scale is drawn as a dot in its class colour;
+    a subtitle says what the layer measures; the source line names the sources' publishers."""
+    sheet = pictures.Sheet(boundaries.picture_sheet())
+    assert "SGP" in sheet.dots and "BRA" not in sheet.dots
+    pic = a_picture(seeds, tmp_path)._replace(fills={"SGP": "#0072B2"})
+    with Image.open(io.BytesIO(pictures.png(sheet, pic))) as image:
+        x, y = (round(v) for v in sheet.dots["SGP"])
+        assert "#{:02X}{:02X}{:02X}".format(*image.convert("RGB").getpixel((x, y))) == "#0072B2"
+    build.run(seeds, tmp_path / "site")
+    svg_text = (tmp_path / "site" / "pictures" / "cloud.svg").read_text(encoding="utf-8")
+    assert "Presence of Chinese cloud providers" in svg_text
+    assert "Sources: Digital Forensic Research Lab (DFRLab), Atlantic Council" in svg_text

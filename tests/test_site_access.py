@@ -315,3 +315,17 @@ def test_print_keeps_the_map_and_legend_without_controls(offline_page, real_site
         assert page.locator(hidden).is_hidden(), hidden
     note = page.locator(".atlas-print-note")
     assert note.is_visible() and d["meta"]["data_version"] in note.inner_text()
+
+
+def test_copy_link_on_a_country_page(offline_page, real_site: Path) -> None:
+    """Country pages have their own "Copy link"; printed, it is left out."""
+    page = offline_page.page
+    page.goto((real_site / "country" / "ZMB.html").as_uri())
+    page.evaluate("window.copied = []; navigator.clipboard.writeText = t => "
+                  "(window.copied.push(t), Promise.resolve()); 0")
+    page.click("#atlas-copy-link")
+    assert page.evaluate("window.copied") == [page.url]
+    page.wait_for_function("document.getElementById('atlas-status').textContent === 'Link copied.'")
+    page.emulate_media(media="print")
+    assert page.locator("#atlas-copy-link").is_hidden()
+    assert offline_page.errors == []
