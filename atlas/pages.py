@@ -73,8 +73,7 @@ def summary(dataset: Dataset) -> str:
     from collections import Counter
 
     records = sum(len(dataset.records[s.id]) for s in dataset.layers)
-    countries = {rec.key for s in dataset.layers if not s.many
-                 for rec in dataset.records[s.id].values()}
+    countries = {rec.key for s in dataset.layers for rec in dataset.records[s.id].values()}
     kinds = Counter(s.kind for s in dataset.sources.values())
     parts = ", ".join(f"{n} {e(k.replace('_', ' '))}" for k, n in kinds.most_common())
     return (f"In short: {records} records for {len(countries)} countries, each resting on "
