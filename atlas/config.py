@@ -341,15 +341,19 @@ def _layers(raw: dict[str, Any], check: _Check) -> tuple[LayerSpec, ...]:
     return tuple(layers)
 
 
+def _label(entry: dict[str, Any], kind: str, n: int) -> str:
+    """How problems name the n-th `[[kind]]` table: by its id when it has a valid one."""
+    raw_id = entry.get("id")
+    return f"{kind}.{raw_id}" if isinstance(raw_id, str) and _ID.fullmatch(raw_id) \
+        else f"{kind} #{n}"
+
+
 def _layer(entry: Any, n: int, check: _Check) -> LayerSpec | None:
     """One `[[layer]]` table, or None (with its problems) when it cannot be used."""
     if not isinstance(entry, dict):
         check.bad(f"layer #{n}", "must be a table", table="layer", n=n)
         return None
-    raw_id = entry.get("id")
-    label = f"layer.{raw_id}" if isinstance(raw_id, str) and _ID.fullmatch(raw_id) \
-        else f"layer #{n}"
-    bad = check.table(label, "layer", n)
+    bad = check.table(_label(entry, "layer", n), "layer", n)
     before = len(check.problems)
     _known_keys(entry, LAYER_KEYS, bad)
     lid, title, file, value, scale = (_text(entry, k, bad, required=True)
@@ -616,10 +620,7 @@ def _composites(raw: dict[str, Any], check: _Check,
         if not isinstance(entry, dict):
             check.bad(f"composite #{n}", "must be a table", table="composite", n=n)
             continue
-        raw_id = entry.get("id")
-        label = f"composite.{raw_id}" if isinstance(raw_id, str) and _ID.fullmatch(raw_id) \
-            else f"composite #{n}"
-        bad = check.table(label, "composite", n)
+        bad = check.table(_label(entry, "composite", n), "composite", n)
         before = len(check.problems)
         _known_keys(entry, COMPOSITE_KEYS, bad)
         cid = _text(entry, "id", bad, required=True)

@@ -59,22 +59,20 @@ def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
     sets = ", ".join(f'"{c}" = ?' for c in values)
     params = [[_cell(r[c]) if c in numeric or r[c] is None else str(_cell(r[c]))
                for c in values] + [r["iso3"]] for r in table]
-    with tempfile.TemporaryDirectory(prefix="atlas-gpkg-") as tmp:
-        path = Path(tmp) / "atlas.gpkg"
-        path.write_bytes(template)
-        db = sqlite3.connect(path)
-        try:
-            with db:
-                for c in values:
-                    db.execute(f'ALTER TABLE "{LAYER_NAME}" ADD COLUMN "{c}" '
-                               f'{_SQL_TYPES[fields[c]["type"]]}')
-                db.executemany(f'UPDATE "{LAYER_NAME}" SET {sets} WHERE "iso3" = ?', params)
-                db.execute("UPDATE gpkg_contents SET last_change = ?",
-                           (f"{date or '2000-01-01'}T00:00:00Z",))
-            db.execute("VACUUM")
-        finally:
-            db.close()
-        return path.read_bytes()
+    db = sqlite3.connect(":memory:")
+    try:
+        db.deserialize(template)  # worked on in memory: no temporary file
+        with db:
+            for c in values:
+                db.execute(f'ALTER TABLE "{LAYER_NAME}" ADD COLUMN "{c}" '
+                           f'{_SQL_TYPES[fields[c]["type"]]}')
+            db.executemany(f'UPDATE "{LAYER_NAME}" SET {sets} WHERE "iso3" = ?', params)
+            db.execute("UPDATE gpkg_contents SET last_change = ?",
+                       (f"{date or '2000-01-01'}T00:00:00Z",))
+        db.execute("VACUUM")  # no free pages left by the update: a compact file
+        return db.serialize()
+    finally:
+        db.close()
 
 
 def gpkg(countries: Any, date: str) -> bytes:
