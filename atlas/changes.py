@@ -89,7 +89,7 @@ def _source_list(refs: list[str], sources: dict[str, dict[str, str]]) -> str:
     for ref in refs:
         sid, _, locator = ref.partition(" ")
         s = sources.get(sid, {})
-        items.append(f"<li>{link(s.get('url', ''), s.get('title', sid))} <code>{e(sid)}</code> "
+        items.append(f"<li>{link(s.get('url', ''), s.get('title', sid))} "
                      f"{e(locator)}</li>")
     return f"<ol>{''.join(items)}</ol>" if items else ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from atlas.boundaries import Boundaries
@@ -20,33 +21,49 @@ class Country(NamedTuple):
     layers: dict[str, dict[str, Any]]
 
 
-def record_json(record: Record, value_field: str) -> dict[str, Any]:
-    """A record as plain data: the map value, its year, details and citations."""
+def readable(text: str, labels: dict[str, str]) -> str:
+    """Text written by the records' authors with each source id (`thibaut2026`) replaced by
+    the source's short label (`Thibaut 2026`): ids are for the files, labels for readers."""
+    if not text or not labels:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(
+        re.escape(k) for k in sorted(labels, key=len, reverse=True)) + r")(?![\w-])")
+    return pattern.sub(lambda m: labels[m.group(1)], text)
+
+
+def record_json(record: Record, value_field: str,
+                labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """A record as plain data: the map value, its year, details and citations (its texts with
+    source labels for source ids, see readable())."""
+    labels = labels or {}
     return {
         "value": record.values.get(value_field),
         "year": record.year,
         "confidence": record.confidence,
-        "confidence_reason": record.confidence_reason,
-        "derivation": record.derivation,
-        "note": record.note,
+        "confidence_reason": readable(record.confidence_reason, labels),
+        "derivation": readable(record.derivation, labels),
+        "note": readable(record.note, labels),
         "fields": {k: v for k, v in record.values.items() if k != value_field},
         "citations": [c._asdict() for c in record.citations],
     }
 
 
-def many_json(spec: LayerSpec, items: list[Record]) -> dict[str, Any]:
+def many_json(spec: LayerSpec, items: list[Record],
+              labels: dict[str, str] | None = None) -> dict[str, Any]:
     """A country's records in a layer with several per country: the count class and the items."""
     years = [r.year for r in items if r.year is not None]
     return {
         "value": spec.class_for_count(len(items)),
         "count": len(items),
         "year": max(years) if years else None,
-        "items": [{"id": r.id, **record_json(r, "")} for r in sorted(items, key=lambda r: r.id)],
+        "items": [{"id": r.id, **record_json(r, "", labels)}
+                  for r in sorted(items, key=lambda r: r.id)],
     }
 
 
 def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
     """Every boundary once, sorted by key, with the records that land on it."""
+    labels = {sid: src.label for sid, src in dataset.sources.items()}
     by_country: dict[str, dict[str, list[Record]]] = {}
     for spec in dataset.layers:
         if spec.many:
@@ -59,9 +76,10 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
             if spec.many:
                 items = by_country.get(spec.id, {}).get(p["iso3"])
                 if items:
-                    layers[spec.id] = many_json(spec, items)
+                    layers[spec.id] = many_json(spec, items, labels)
             elif p["iso3"] in dataset.records[spec.id]:
-                layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value)
+                layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value,
+                                              labels)
         values = {lid: rec["value"] for lid, rec in layers.items()}
         for comp in dataset.composites:
             scored = comp.score(values)

@@ -60,6 +60,17 @@ class Source(NamedTuple):
     note: str
     kind: str = ""
 
+    @property
+    def label(self) -> str:
+        """A short name for readers: the first author's surname, else the publisher (without
+        its parenthesis), else the title; and the year of its date."""
+        if self.author:
+            who = self.author.split(";")[0].split(",")[0].split(" (")[0].split()[-1]
+        else:
+            who = (self.publisher or self.title).split(" (")[0].split(",")[0].strip()
+        year = re.search(r"\b(19|20)\d\d\b", self.date)
+        return f"{who} {year.group(0)}" if year else who
+
 
 class Citation(NamedTuple):
     """One piece of evidence for a record: a source, where in it, what it says (`evidence`, in

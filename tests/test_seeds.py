@@ -127,3 +127,19 @@ def test_disagreements_are_kept_not_averaged(loaded) -> None:
     dataset, _ = loaded
     exim = [a for a in dataset.aggregates if "341.6" in a["figure"] or "309" in a["figure"]]
     assert len(exim) >= 2
+
+
+def test_readers_see_source_labels_not_ids(tmp_path: Path) -> None:
+    """Source ids are for the files; the pages a reader opens show each source's title or its
+    short label (`Thibaut 2026`) instead, in the records' notes too."""
+    from atlas import build
+
+    build.run(SEEDS, tmp_path / "site", pictures=False)
+    dataset, _ = records.load(SEEDS, config.load_all(SEEDS), KEYS, check_quotes=False)
+    ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, dataset.sources)) + r")(?![\w-])")
+    site = tmp_path / "site"
+    pages = [site / "about.html", site / "changes.html", *sorted((site / "country").glob("*"))]
+    for page in pages:
+        text = re.sub(r"<[^>]*>", " ", page.read_text(encoding="utf-8"))  # what is shown
+        assert not ids.search(text), (page.name, ids.search(text))
+    assert "Thibaut 2026 L" in (site / "country" / "SAU.html").read_text(encoding="utf-8")
