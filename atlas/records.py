@@ -43,6 +43,8 @@ MAX_BYTES = 100_000_000
 EARLIEST_YEAR = 1990
 #: In a layer's refused rows (see load_layer): a row whose country was not understood.
 UNRESOLVED = "\0unresolved"
+#: In a layer's refused rows: the file itself could not be read (its problem says why).
+UNREAD = "\0unread"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
@@ -283,7 +285,12 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     counted, errors = len(problems), 0
     pending: set[str] = set()
     size = 0
-    for line, row in read_csv(path, spec.columns, required, problems):
+    before = len(problems)
+    rows = read_csv(path, spec.columns, required, problems)
+    if not rows and any(p.path == shown and p.line <= 1 and not p.warning
+                        for p in problems[before:]):
+        refused.add(UNREAD)  # its citations cannot be checked: the file's problem says why
+    for line, row in rows:
         errors += sum(not p.warning for p in problems[counted:])
         counted = len(problems)
         if errors >= MAX_PROBLEMS:
@@ -487,6 +494,9 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                     else f"expected one of: {', '.join(records)}"))
             continue
         spec = next(s for s in layers if s.id == layer)
+        if UNREAD in refused.get(layer, ()):
+            used.add(row["source"])  # not "unused": its citations wait for the file
+            continue
         if spec.many:
             record = records[layer].get(row["country"])
             if record is None and row["country"].casefold() in refused.get(layer, ()):

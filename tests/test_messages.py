@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from atlas import build, export
+from atlas import boundaries, build, config, export, records
 from atlas.cli import cli
 from tests.conftest import edit_record
 
@@ -83,3 +83,13 @@ def test_the_one_rule_for_csv_cells() -> None:
     assert [export.spreadsheet_safe(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
     assert export.spreadsheet_safe("Huawei; =x") == "Huawei; =x"
     assert export._cell(-2.5) == "-2.5" and export._cell(["-x", "y"]) == "'-x; y"
+
+
+def test_an_unreadable_layer_file_is_one_problem_not_one_per_citation(seeds: Path) -> None:
+    """A records file that cannot be read is reported once; its citations are not called
+    orphans one by one."""
+    (seeds / "mou.csv").unlink()
+    (seeds / "mou.csv").mkdir()
+    _, problems = records.load(seeds, config.load_all(seeds), boundaries.load().keys)
+    errors = [str(p) for p in problems if not p.warning]
+    assert len(errors) == 1 and "mou.csv" in errors[0] and "folder" in errors[0]
