@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from atlas.boundaries import Boundaries
@@ -21,49 +22,49 @@ class Country(NamedTuple):
     layers: dict[str, dict[str, Any]]
 
 
-def readable(text: str, labels: dict[str, str]) -> str:
-    """Text written by the records' authors with each source id (`thibaut2026`) replaced by
-    the source's short label (`Thibaut 2026`): ids are for the files, labels for readers."""
-    if not text or not labels:
-        return text
+def labeller(labels: dict[str, str]) -> Callable[[str], str]:
+    """A function that gives text written by the records' authors with each source id
+    (`thibaut2026`) replaced by the source's short label (`Thibaut 2026`): ids are for the
+    files, labels for readers."""
+    if not labels:
+        return lambda text: text
     pattern = re.compile(r"(?<![\w-])(" + "|".join(
         re.escape(k) for k in sorted(labels, key=len, reverse=True)) + r")(?![\w-])")
-    return pattern.sub(lambda m: labels[m.group(1)], text)
+    return lambda text: pattern.sub(lambda m: labels[m.group(1)], text) if text else text
 
 
 def record_json(record: Record, value_field: str,
-                labels: dict[str, str] | None = None) -> dict[str, Any]:
-    """A record as plain data: the map value, its year, details and citations (its texts with
-    source labels for source ids, see readable())."""
-    labels = labels or {}
+                readable: Callable[[str], str] = str) -> dict[str, Any]:
+    """A record as plain data: the map value, its year, details and citations (its texts made
+    `readable`, see labeller())."""
     return {
         "value": record.values.get(value_field),
         "year": record.year,
         "confidence": record.confidence,
-        "confidence_reason": readable(record.confidence_reason, labels),
-        "derivation": readable(record.derivation, labels),
-        "note": readable(record.note, labels),
+        "confidence_reason": readable(record.confidence_reason),
+        "derivation": readable(record.derivation),
+        "note": readable(record.note),
         "fields": {k: v for k, v in record.values.items() if k != value_field},
         "citations": [c._asdict() for c in record.citations],
     }
 
 
 def many_json(spec: LayerSpec, items: list[Record],
-              labels: dict[str, str] | None = None) -> dict[str, Any]:
+              readable: Callable[[str], str] = str) -> dict[str, Any]:
     """A country's records in a layer with several per country: the count class and the items."""
     years = [r.year for r in items if r.year is not None]
     return {
         "value": spec.class_for_count(len(items)),
         "count": len(items),
         "year": max(years) if years else None,
-        "items": [{"id": r.id, **record_json(r, "", labels)}
+        "items": [{"id": r.id, **record_json(r, "", readable)}
                   for r in sorted(items, key=lambda r: r.id)],
     }
 
 
 def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
     """Every boundary once, sorted by key, with the records that land on it."""
-    labels = {sid: src.label for sid, src in dataset.sources.items()}
+    readable = labeller({sid: src.label for sid, src in dataset.sources.items()})
     by_country: dict[str, dict[str, list[Record]]] = {}
     for spec in dataset.layers:
         if spec.many:
@@ -76,10 +77,10 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
             if spec.many:
                 items = by_country.get(spec.id, {}).get(p["iso3"])
                 if items:
-                    layers[spec.id] = many_json(spec, items, labels)
+                    layers[spec.id] = many_json(spec, items, readable)
             elif p["iso3"] in dataset.records[spec.id]:
                 layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value,
-                                              labels)
+                                              readable)
         values = {lid: rec["value"] for lid, rec in layers.items()}
         for comp in dataset.composites:
             scored = comp.score(values)

@@ -10,7 +10,7 @@ import hashlib
 import html
 from typing import Any
 
-from atlas.join import Country, readable
+from atlas.join import Country, labeller
 from atlas.records import Dataset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -107,15 +107,15 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
                       f"score) / Σ(weight), over the components with data; at least "
                       f"{e(comp.min_components)} are required. Components:</p><ul>{parts}</ul>"
                       "</section>")
-    labels = {sid: src.label for sid, src in dataset.sources.items()}
+    readable = labeller({sid: src.label for sid, src in dataset.sources.items()})
     aggregates = "".join(
         f"<tr><td>{e(a['figure'])}</td><td>{e(a['what'])}</td>"
         f"<td>{source_line(dataset, a['source'])}, {e(a['locator'])}: “{e(a['quote'])}”</td>"
-        f"<td>{e(readable(a.get('note', ''), labels))}</td></tr>"
+        f"<td>{e(readable(a.get('note', '')))}</td></tr>"
         for a in dataset.aggregates)
     bibliography = "".join(
         f'<li id="source-{e(s.id)}">{source_line(dataset, s.id)} ({e(s.kind.replace("_", " "))})'
-        f"{'. ' + e(readable(s.note, labels)) if s.note else ''}</li>"
+        f"{'. ' + e(readable(s.note)) if s.note else ''}</li>"
         for s in sorted(dataset.sources.values(), key=lambda s: (s.title.casefold(), s.id)))
     cfg = dataset.config
     general = "".join(f"<li>{e(r)}</li>" for r in (cfg.rules if cfg else ()))
