@@ -9,7 +9,19 @@ import click
 from atlas.errors import AtlasError
 
 
-@click.group()
+class AtlasGroup(click.Group):
+    """The commands, with an interrupt ending in one line and status 130 (click alone would
+    print "Aborted!" and exit 1, which reads like a failure of the command)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was changed", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=AtlasGroup)
 @click.version_option(package_name="dsr-atlas")
 def cli() -> None:
     """Map China's Digital Silk Road from cited country records."""

@@ -25,7 +25,7 @@ def test_switch_layers_legend_follows_click_shows_source(offline_page, built_sit
     assert "layer=mou" in page.evaluate("location.hash")
 
     # Click Turkey (a record of the MOU layer): its details show the value and its source.
-    page.evaluate("window.atlasSite.byId['TUR'].fire('click', {}, true)")
+    page.evaluate("void window.atlasSite.byId['TUR'].fire('click', {}, true)")
     panel = page.locator("#atlas-panel")
     assert panel.is_visible()
     text = panel.inner_text()
@@ -67,11 +67,11 @@ def test_permalink_restores_layer_and_country(offline_page, built_site: Path) ->
 def test_detail_geometry_loads_when_zooming_in(offline_page, built_site: Path) -> None:
     page = offline_page.open(built_site / "index.html")
     coarse = page.evaluate("window.atlasSite.byId['NOR'].getLatLngs().flat(2).length")
-    page.evaluate("window.atlasSite.map.setView([60, 10], 5, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setView([60, 10], 5, {animate: false})")
     page.wait_for_selector("body[data-lod='detail']")
     detailed = page.evaluate("window.atlasSite.byId['NOR'].getLatLngs().flat(2).length")
     assert detailed > 2 * coarse
-    page.evaluate("window.atlasSite.map.setView([20, 0], 2, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setView([20, 0], 2, {animate: false})")
     page.wait_for_selector("body[data-lod='world']")
     assert offline_page.blocked == [] and offline_page.errors == []
 

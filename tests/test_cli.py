@@ -82,10 +82,12 @@ def atlas_command(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_installed_command_is_the_click_group() -> None:
-    """`atlas` runs the click group (through atlas.__main__.main, which only turns an interrupt
-    during start-up into one line)."""
+    """`atlas` is the click group itself, and runs as such."""
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
-    assert scripts["atlas"] == "atlas.__main__:main"
+    assert scripts["atlas"] == "atlas.cli:cli"
+    installed = Path(sys.executable).with_name("atlas")
+    shown = subprocess.run([str(installed), "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and shown.stdout.startswith("Usage: atlas [OPTIONS] COMMAND")
 
 
 def test_the_command_exits_with_its_status_and_all_its_output(runner: CliRunner, seeds: Path,

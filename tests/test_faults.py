@@ -209,3 +209,14 @@ def test_an_interrupt_during_start_up(seeds: Path, tmp_path: Path, delay: float)
         assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr
         assert site_files(out) == before
     assert_clean(out)
+
+
+def test_an_interrupt_in_any_command_is_one_line(seeds: Path, monkeypatch) -> None:
+    """Ctrl-C while validating: one line and status 130, not click's "Aborted!" (status 1)."""
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "validate", interrupted)
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(seeds)])
+    assert result.exit_code == 130
+    assert result.output == "interrupted; nothing was changed\n"

@@ -78,7 +78,7 @@ def test_legend_counts_match_the_data(offline_page, real_site: Path) -> None:
     d = data(real_site)
     page = offline_page.open(real_site / "index.html")
     for layer in d["layers"]:
-        page.evaluate(f"window.atlasSite.selectBase({json.dumps(layer['id'])})")
+        page.evaluate(f"void window.atlasSite.selectBase({json.dumps(layer['id'])})")
         values = [c["layers"][layer["id"]]["value"] for c in d["countries"].values()
                   if layer["id"] in c["layers"]]
         for cls in layer["classes"]:
@@ -191,7 +191,7 @@ def test_single_file_works_offline_on_its_own(offline_page, seeds: Path, tmp_pat
     page = offline_page.open(alone, "#layer=mou&country=TUR")
     assert page.locator("path.leaflet-interactive").count() > 200
     assert "2017 Digital Economy Initiative signatory" in page.locator("#atlas-panel").inner_text()
-    page.evaluate("window.atlasSite.map.setView([60, 10], 5, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setView([60, 10], 5, {animate: false})")
     page.wait_for_selector("body[data-lod='detail']")
     assert offline_page.blocked == [] and offline_page.errors == []
 

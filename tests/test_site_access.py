@@ -106,8 +106,8 @@ def test_phone_sheet_keeps_the_selected_country_in_view(phone, real_site: Path, 
         page.fill("#atlas-search", "Thailand")
         page.keyboard.press("Enter")
     elif how == "tap":
-        page.evaluate("window.atlasSite.map.setView([5, 100], 3, {animate: false})")
-        page.evaluate("window.atlasSite.byId['THA'].fire('click', {}, true)")
+        page.evaluate("void window.atlasSite.map.setView([5, 100], 3, {animate: false})")
+        page.evaluate("void window.atlasSite.byId['THA'].fire('click', {}, true)")
     assert page.locator("#atlas-panel").get_attribute("data-country") == "THA"
     sheet = page.locator("#atlas-panel").bounding_box()
     assert sheet["width"] == PHONE["width"] and sheet["y"] > PHONE["height"] * 0.35
@@ -186,13 +186,13 @@ def test_selected_country_is_outlined_zoom_is_bounded_labels_fit(offline_page,
     panel = page.locator("#atlas-panel").bounding_box()
     assert bounds["right"] <= panel["x"] and bounds["left"] >= 0 and bounds["top"] >= 0
     assert page.evaluate("window.atlasSite.map.getMaxZoom()") == 6
-    page.evaluate("window.atlasSite.map.setZoom(12, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setZoom(12, {animate: false})")
     assert page.evaluate("window.atlasSite.map.getZoom()") == 6
-    page.evaluate("window.atlasSite.map.setView([30, 60], 2, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setView([30, 60], 2, {animate: false})")
     world = int(page.get_attribute("body", "data-labels"))
     labels = page.locator(".atlas-label").all_inner_texts()
     assert "Russia" in labels and "Belgium" not in labels and world > 10
-    page.evaluate("window.atlasSite.map.setView([50, 10], 5, {animate: false})")
+    page.evaluate("void window.atlasSite.map.setView([50, 10], 5, {animate: false})")
     assert "Belgium" in page.locator(".atlas-label").all_inner_texts()
     assert page.evaluate("document.querySelector('.leaflet-atlas-labels-pane')"
                          ".getAttribute('aria-hidden')") == "true"
