@@ -94,6 +94,15 @@ def _source_list(refs: list[str], sources: dict[str, dict[str, str]]) -> str:
     return f"<ol>{''.join(items)}</ol>" if items else ""
 
 
+def _changed_sources(old: list[str], new: list[str], sources: dict[str, dict[str, str]]) -> str:
+    """The citations a change removed and added, by their sources' titles (readers never see
+    source ids)."""
+    parts = [f"{label}: {_source_list(refs, sources)}" for label, refs in (
+        ("citations removed", [r for r in old if r not in new]),
+        ("citations added", [r for r in new if r not in old])) if refs]
+    return f"<li>{'; '.join(parts) or 'citations reordered'}</li>"
+
+
 def _table(d: dict[str, Any], sources: dict[str, dict[str, str]]) -> str:
     if not any(d[k] for k in KINDS):
         return "<p>No records added, removed or changed.</p>"
@@ -105,6 +114,7 @@ def _table(d: dict[str, Any], sources: dict[str, dict[str, str]]) -> str:
         key = f"<br><code>{e(x['key'])}</code>" if x["key"] != x["country"] else ""
         if kind == "changed":
             what = "<ul>" + "".join(
+                _changed_sources(a, b, sources) if k == "sources" else
                 f"<li>{e(k)}: <del>{e(_show(a))}</del> → <ins>{e(_show(b))}</ins></li>"
                 for k, (a, b) in x["changes"].items()) + "</ul>"
         else:

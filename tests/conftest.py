@@ -22,6 +22,12 @@ def edit_record(path: Path, row_start: str, old: str, new: str) -> None:
     path.write_text(text.replace(row, row.replace(old, new, 1)), encoding="utf-8")
 
 
+def wait_for_panel(page: object, iso3: str) -> None:
+    """Wait until the details panel shows `iso3` with its records (loaded when it first opens)."""
+    page.wait_for_selector(f"#atlas-panel[data-country='{iso3}']:not([aria-busy]) h2",
+                           timeout=30_000)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import wait_for_panel
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,6 +28,7 @@ def test_switch_layers_legend_follows_click_shows_source(offline_page, built_sit
 
     # Click Turkey (a record of the MOU layer): its details show the value and its source.
     page.evaluate("void window.atlasSite.byId['TUR'].fire('click', {}, true)")
+    wait_for_panel(page, "TUR")
     panel = page.locator("#atlas-panel")
     assert panel.is_visible()
     text = panel.inner_text()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas import build
+from tests.conftest import wait_for_panel
 
 PAYLOAD = ("<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
            "`${window.__pwned=3}`'\"&amp; javascript:window.__pwned=4 </textarea>")
@@ -66,6 +67,7 @@ def test_hostile_text_is_displayed_literally_and_never_runs(offline_page, seeds:
     out = tmp_path / "site"
     build.run(seeds, out)
     page = offline_page.open(out / "index.html", "#layer=mou&country=LAO")
+    wait_for_panel(page, "LAO")
     page.hover("#atlas-legend")
     # Turkey's tooltip shows the (hostile) class label; hover as Leaflet's events would deliver it
     page.evaluate(

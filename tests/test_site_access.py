@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from atlas import build
-from tests.conftest import OfflinePage
+from tests.conftest import OfflinePage, wait_for_panel
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
@@ -108,6 +108,7 @@ def test_phone_sheet_keeps_the_selected_country_in_view(phone, real_site: Path, 
     elif how == "tap":
         page.evaluate("void window.atlasSite.map.setView([5, 100], 3, {animate: false})")
         page.evaluate("void window.atlasSite.byId['THA'].fire('click', {}, true)")
+    wait_for_panel(page, "THA")
     assert page.locator("#atlas-panel").get_attribute("data-country") == "THA"
     sheet = page.locator("#atlas-panel").bounding_box()
     assert sheet["width"] == PHONE["width"] and sheet["y"] > PHONE["height"] * 0.35
