@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from atlas import boundaries, build, config, join, records
-from atlas.cache import Cache
 from atlas.errors import AtlasError, ValidationFailed
 from tests.conftest import edit_record
 
@@ -160,16 +159,21 @@ def test_force_rebuilds_from_nothing(seeds: Path, tmp_path: Path) -> None:
     assert b"forged" not in (out / "data" / "atlas.csv").read_bytes()
 
 
-def test_cache_entries_are_keyed_by_the_producing_libraries(tmp_path: Path) -> None:
-    made: list[str] = []
-
-    def make(label: str):
-        return lambda: made.append(label) or label.encode()
-
-    assert Cache(tmp_path, "folium=0.19").get("index.html", "k", make("a")) == b"a"
-    assert Cache(tmp_path, "folium=0.19").get("index.html", "k", make("b")) == b"a"
-    assert Cache(tmp_path, "folium=0.20").get("index.html", "k", make("c")) == b"c"
-    assert made == ["a", "c"]
+def test_a_library_upgrade_rebuilds_and_reuses_no_entry(seeds: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After folium (or another library that makes the site) is upgraded, the next build is not
+    "up to date" and makes every cached file anew."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    cache = tmp_path / build.CACHE_DIR / "site"
+    before = {p.name for p in cache.iterdir()}
+    assert build.run(seeds, out).up_to_date
+    upgraded = tmp_path / "site-packages"
+    (upgraded / "folium-99.0.dist-info").mkdir(parents=True)  # found first, as after pip install
+    monkeypatch.syspath_prepend(str(upgraded))
+    assert not build.run(seeds, out).up_to_date
+    after = {p.name for p in cache.iterdir()}
+    assert after and not before & after
 
 
 def test_edit_and_rebuild_shows_the_change(seeds: Path, tmp_path: Path) -> None:
