@@ -22,15 +22,29 @@ class Country(NamedTuple):
     layers: dict[str, dict[str, Any]]
 
 
+#: A word that could be a source id: a run of letters, digits, '_' and '-' (with inner dots),
+#: not glued to another such run. Source ids are whole words of this kind.
+_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][\w-]*(?:\.[\w-]+)*")
+
+
 def labeller(labels: dict[str, str]) -> Callable[[str], str]:
     """A function that gives text written by the records' authors with each source id
     (`thibaut2026`) replaced by the source's short label (`Thibaut 2026`): ids are for the
     files, labels for readers."""
     if not labels:
         return lambda text: text
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(
+    # Within a dotted word ("thibaut2026.L150"), an id may be any run of its parts.
+    parts = re.compile(r"(?<![\w-])(" + "|".join(
         re.escape(k) for k in sorted(labels, key=len, reverse=True)) + r")(?![\w-])")
-    return lambda text: pattern.sub(lambda m: labels[m.group(1)], text) if text else text
+
+    def swap(word: re.Match[str]) -> str:
+        text = word.group(0)
+        if text in labels:
+            return labels[text]
+        return parts.sub(lambda m: labels[m.group(1)], text) if "." in text else text
+
+    # Looking words up is much quicker than matching every id at every character.
+    return lambda text: _WORD.sub(swap, text) if text else text
 
 
 def record_json(record: Record, value_field: str,

@@ -114,3 +114,17 @@ def test_missing_local_copies_are_reported_once(seeds: Path) -> None:
     _, problems = records.load(seeds, config.load_all(seeds), KEYS)
     lines = [str(p) for p in problems if "local copies" in p.message]
     assert len(lines) == 1 and "their quotes were not checked" in lines[0]
+
+
+def test_source_ids_in_notes_become_labels_only_where_they_stand_alone() -> None:
+    """A note's source ids are shown as labels wherever they stand as words (before a locator,
+    a full stop, a dotted id), never inside another word or id."""
+    from atlas.join import labeller
+
+    readable = labeller({"thibaut2026": "Thibaut 2026", "un.a-78": "UN A/78", "l150": "X"})
+    assert readable("thibaut2026 L150; (thibaut2026).") == "Thibaut 2026 L150; (Thibaut 2026)."
+    assert readable("see un.a-78.") == "see UN A/78."
+    assert readable("thibaut2026.un.a-78") == "Thibaut 2026.UN A/78"
+    assert readable("thibaut2026x, x-thibaut2026, thibaut2026_2, Xl150") == \
+        "thibaut2026x, x-thibaut2026, thibaut2026_2, Xl150"
+    assert readable("") == ""
