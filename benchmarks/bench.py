@@ -3,7 +3,8 @@
 For each: bytes a browser loads for the map page (raw and gzipped, local assets included), cold
 build wall time, no-op rebuild, rebuild after editing one record (its year; its class, which
 redraws pictures), and time until every country is drawn in headless Chromium opening the page
-from file://. Prints the figures and the ratios atlas/baseline.
+from file://. The two sides take turns at every step, so a slow spell of these noisy machines
+falls on both. Prints the figures and the ratios atlas/baseline.
 
 It then times the atlas alone on synthetic datasets of 2,000 and 20,000 project rows (two
 citations each; benchmarks/synthetic.py) next to the seeds, to show how it scales.
@@ -119,34 +120,51 @@ def private_copy(seeds: Path, work: Path) -> Path:
     return copy
 
 
-def measure(name: str, build_cmd, site: Path, seeds: Path, repeat: int, browser: bool,
-            features: int) -> dict:
-    cold, noop, edit, edit_class, draw, paint = [], [], [], [], [], []
+def measure(sides: list[tuple[str, list[str], Path]], seeds: Path, repeat: int, browser: bool,
+            features: int) -> list[dict]:
+    """Time each side's builds (name, build command, site folder) on the same seeds.
+
+    The sides take turns at every step (cold build, no-op, the same year edit, the same class
+    edit), so a slow spell of a noisy machine falls on both rather than on one."""
+    times = {name: {k: [] for k in ("cold", "noop", "edit", "edit_class", "draw", "paint")}
+             for name, _cmd, _site in sides}
+
+    def each(step: str) -> None:
+        for name, cmd, _site in sides:
+            times[name][step].append(timed(cmd))
+
     for i in range(repeat):
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(site.parent / ".atlas-cache", ignore_errors=True)
-        cold.append(timed(build_cmd()))
-        noop.append(timed(build_cmd()))
+        for _name, _cmd, site in sides:
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(site.parent / ".atlas-cache", ignore_errors=True)
+        each("cold")
+        each("noop")
         edit_one_record(seeds, i + 1)
-        edit.append(timed(build_cmd()))
+        each("edit")
         edit_one_record(seeds, i + 1, "instrument")
-        edit_class.append(timed(build_cmd()))
+        each("edit_class")
     for _ in range(repeat if browser else 0):  # after the builds, so Chromium does not overlap them
-        expected = features
-        if (site / "paths.json").is_file():  # the baseline draws every layer at once
-            expected = json.loads((site / "paths.json").read_text())
-        drawn, painted = draw_time(site / "index.html", expected)
-        draw.append(drawn)
-        paint.append(painted)
-    raw, gz = page_bytes(site)
-    result = {"name": name, "page_bytes": raw, "page_bytes_gzip": gz,
-              "cold_build_s": statistics.median(cold), "noop_rebuild_s": statistics.median(noop),
-              "edit_rebuild_s": statistics.median(edit),
-              "edit_class_rebuild_s": statistics.median(edit_class)}
-    if draw:
-        result["drawn_s"] = statistics.median(draw)
-        result["painted_s"] = statistics.median(paint)
-    return result
+        for name, _cmd, site in sides:
+            expected = features
+            if (site / "paths.json").is_file():  # the baseline draws every layer at once
+                expected = json.loads((site / "paths.json").read_text())
+            drawn, painted = draw_time(site / "index.html", expected)
+            times[name]["draw"].append(drawn)
+            times[name]["paint"].append(painted)
+    results = []
+    for name, _cmd, site in sides:
+        t = times[name]
+        raw, gz = page_bytes(site)
+        result = {"name": name, "page_bytes": raw, "page_bytes_gzip": gz,
+                  "cold_build_s": statistics.median(t["cold"]),
+                  "noop_rebuild_s": statistics.median(t["noop"]),
+                  "edit_rebuild_s": statistics.median(t["edit"]),
+                  "edit_class_rebuild_s": statistics.median(t["edit_class"])}
+        if t["draw"]:
+            result["drawn_s"] = statistics.median(t["draw"])
+            result["painted_s"] = statistics.median(t["paint"])
+        results.append(result)
+    return results
 
 
 def serve_edit_time(seeds: Path, out: Path, repeat: int) -> float:
@@ -185,8 +203,8 @@ def scale(seeds: Path, work: Path, repeat: int, browser: bool, features: int,
         folder = work / f"scale-{size}"
         data = seeds if not size else synthetic.make(seeds, folder / "seeds", size)
         cmd = [py, "-m", "atlas", "build", "--seeds", str(data), "--out", str(folder / "site")]
-        result = measure(f"{size:,} project rows" if size else "seeds", lambda cmd=cmd: cmd,
-                         folder / "site", data, repeat, browser, features)
+        [result] = measure([(f"{size:,} project rows" if size else "seeds", cmd,
+                             folder / "site")], data, repeat, browser, features)
         result["rows"] = size
         rows.append(result)
     return rows
@@ -211,9 +229,8 @@ def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = 
     atlas_cmd = [*atlas, "build", "--seeds", str(copy), "--out", str(work / "atlas")]
     naive_cmd = [py, str(HERE / "naive.py"), str(copy), str(work / "naive")]
     browser = browser and CHROMIUM.exists()
-    base = measure("baseline (one folium.GeoJson per layer)", lambda: naive_cmd,
-                   work / "naive", copy, repeat, browser, features)
-    ours = measure("atlas", lambda: atlas_cmd, work / "atlas", copy, repeat, browser, features)
+    base, ours = measure([("baseline (one folium.GeoJson per layer)", naive_cmd, work / "naive"),
+                          ("atlas", atlas_cmd, work / "atlas")], copy, repeat, browser, features)
     ours["serve_edit_rebuild_s"] = serve_edit_time(copy, work / "served", repeat)
     single = work / "single"
     subprocess.run([py, "-m", "atlas", "build", "--seeds", str(copy), "--out", str(single),
