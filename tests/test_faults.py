@@ -189,16 +189,33 @@ def test_a_document_that_is_not_utf8(seeds: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
-def test_an_interrupt_during_start_up(seeds: Path, tmp_path: Path, delay: float) -> None:
+def _holds_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (Linux: its /proc/<pid>/fd links)."""
+    try:
+        return any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(path)
+                   for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("after", [0.0, 0.005, 0.015, 0.03, 0.2])
+def test_an_interrupt_during_a_build(seeds: Path, tmp_path: Path, after: float) -> None:
+    """Ctrl-C at any moment of a build (from the moment it takes its lock, `after` seconds
+    later): one line, status 130, the site as it was — or, if it finished first, the edit built
+    whole. Never a traceback."""
     out = tmp_path / "site"
     build.run(seeds, out)
     before = site_files(out)
     edit_record(seeds / "mou.csv", "Laos,", "2017", "2016")
+    lock = tmp_path / build.CACHE_DIR / "site.lock"
     proc = subprocess.Popen([sys.executable, "-m", "atlas", "build", "--seeds", str(seeds),
                              "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(delay)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not _holds_open(proc.pid, lock):
+        assert time.monotonic() < deadline, "the build never took its lock"
+        time.sleep(0.002)
+    time.sleep(after)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert "Traceback" not in stderr, stderr
