@@ -17,7 +17,7 @@ class AtlasGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing was changed", err=True)
+            click.echo("interrupted", err=True)
             ctx.exit(130)
 
 
