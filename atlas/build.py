@@ -106,9 +106,7 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
         cfg = config.load_all(seeds)
         marker = output.check_target(out) or ""
         code = code_digest()
-        options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-        root = records.documents_root(seeds, cfg, documents)
-        head = f"inputs {input_digest(seeds, code, options, root)}"
+        head = _head(seeds, cfg, code, tiles, strict, single_file, pictures, documents)
         if not force and marker.startswith(f"{output.MARKER_HEAD}\n{head}\n"):
             return Checked([], up_to_date=True)
         cache = Cache(cache_root / out.name, code + producer_versions(),
@@ -125,6 +123,25 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
         output.write_atomically(out, files, head)
         cache.prune()
     return checked
+
+
+def _head(seeds: Path, cfg: config.Config, code: str, tiles: str | None, strict: bool,
+          single_file: bool, pictures: bool, documents: Path | None) -> str:
+    """What a build is made from, as the marker of its site records it."""
+    options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
+    root = records.documents_root(seeds, cfg, documents)
+    return f"inputs {input_digest(seeds, code, options, root)}"
+
+
+def holds_build_of(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
+                   single_file: bool = False, pictures: bool = True,
+                   documents: Path | None = None) -> bool:
+    """Whether `out` holds a whole site built from these inputs and options: after an
+    interrupt, whether the new site had already been swapped in."""
+    marker = output.read_marker(out.absolute()) or ""
+    head = _head(seeds, config.load_all(seeds), code_digest(), tiles, strict, single_file,
+                 pictures, documents)
+    return marker.startswith(f"{output.MARKER_HEAD}\n{head}\n")
 
 
 @contextlib.contextmanager

@@ -103,9 +103,10 @@ class Cache:
                 raise
 
     def prune(self) -> None:
-        """Remove the entries this build did not use (and temporary files left by others)."""
-        if not self.root.is_dir():
-            return
-        for path in self.root.iterdir():
-            if path.name not in self.used and path.is_file():
-                path.unlink(missing_ok=True)
+        """Remove the entries this build did not use (and temporary files left by others). It
+        runs after the new site is in place, so a cache that cannot be cleaned is left as it is
+        rather than failing a build that has succeeded."""
+        with contextlib.suppress(OSError):
+            for path in self.root.iterdir():
+                if path.name not in self.used and path.is_file():
+                    path.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,10 +22,19 @@ class AtlasGroup(click.Group):
             ctx.exit(130)
 
 
+def _unraisable(report: sys.UnraisableHookArgs) -> None:
+    """Python's own report of an exception it cannot raise, but for Ctrl-C: CPython reports an
+    interrupt that lands in one of its import-lock callbacks this way, as a traceback, and goes
+    on (the command carries on and can be interrupted again)."""
+    if not isinstance(report.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(report)
+
+
 @click.group(cls=AtlasGroup)
 @click.version_option(package_name="dsr-atlas")
 def cli() -> None:
     """Map China's Digital Silk Road from cited country records."""
+    sys.unraisablehook = _unraisable
 
 
 @cli.command()
@@ -102,7 +112,8 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     except KeyboardInterrupt:
-        click.echo(f"interrupted; {out} left unchanged", err=True)
+        left = _after_interrupt(seeds, out, tiles, strict, single_file, pictures, documents)
+        click.echo(f"interrupted; {left}", err=True)
         raise SystemExit(130) from None
     _report(checked.warnings[:5])
     if len(checked.warnings) > 5:
@@ -117,6 +128,18 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     if single_file:
         standalone = index.parent / builder.STANDALONE
         click.echo(f"single file: {standalone} ({standalone.stat().st_size:,} bytes)")
+
+
+def _after_interrupt(seeds: Path, out: Path, *options: object) -> str:
+    """What an interrupted build left at `out`: the site as it was, or (interrupted while
+    cleaning up after the swap) the new site, whole."""
+    from atlas import build as builder
+
+    try:
+        replaced = builder.holds_build_of(seeds, out, *options)
+    except (AtlasError, OSError, KeyboardInterrupt):
+        return f"{out} holds a whole site (the old or the new one)"
+    return f"{out} already holds the new site" if replaced else f"{out} left unchanged"
 
 
 @cli.command()

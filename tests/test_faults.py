@@ -219,13 +219,41 @@ def test_an_interrupt_during_a_build(seeds: Path, tmp_path: Path, after: float) 
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert "Traceback" not in stderr, stderr
-    if proc.returncode == 0:  # it finished first: then it built the edit, whole
-        assert "built" in stdout
-    else:
-        assert proc.returncode == 130, stderr
+    if proc.returncode == 0 or "built" in stdout:  # it finished first (the signal may still
+        # stop Python while it exits): then it built the edit, whole, and said so
+        assert "built" in stdout and build.holds_build_of(seeds, out)
+        assert proc.returncode in (0, -signal.SIGINT)
+    else:  # status 130 (a shell shows the same 130 when Python, exiting, is stopped by it)
+        assert proc.returncode in (130, -signal.SIGINT), stderr
         assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr
-        assert site_files(out) == before
+        if "already holds the new site" in stderr:  # stopped while cleaning up after the swap
+            assert build.holds_build_of(seeds, out) and site_files(out) != before
+            assert build.run(seeds, out).up_to_date  # the next build finds it whole
+        else:
+            assert "left unchanged" in stderr and site_files(out) == before
     assert_clean(out)
+
+
+@pytest.mark.parametrize(("step", "said"), [("written", "left unchanged"),
+                                            ("new moved in", "already holds the new site")])
+def test_an_interrupt_says_which_site_it_left(seeds: Path, tmp_path: Path, step: str,
+                                              said: str, monkeypatch) -> None:
+    """Interrupted before the swap, the old site stays; interrupted after it (removing the old
+    copy), the new one is in place: the one line says which."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    before = site_files(out)
+    edit_record(seeds / "mou.csv", "Laos,", "2017", "2016")
+
+    def stop(at: str) -> None:
+        if at == step:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_checkpoint", stop)
+    result = CliRunner().invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 130
+    assert result.output == f"interrupted; {out} {said}\n"
+    assert (site_files(out) == before) == (said == "left unchanged")
 
 
 def test_an_interrupt_in_any_command_is_one_line(seeds: Path, monkeypatch) -> None:
