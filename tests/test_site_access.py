@@ -330,3 +330,16 @@ def test_copy_link_on_a_country_page(offline_page, real_site: Path) -> None:
     page.emulate_media(media="print")
     assert page.locator("#atlas-copy-link").is_hidden()
     assert offline_page.errors == []
+
+
+def test_a_long_source_title_wraps_beside_its_number(offline_page, real_site: Path) -> None:
+    """Each numbered source starts on its number's line, however long its title."""
+    page = offline_page.open(real_site / "index.html", "#layer=safe_city&country=HUN")
+    wait_for_panel(page, "HUN")
+    starts = page.eval_on_selector_all(
+        "#atlas-panel ol.atlas-sources li",
+        "items => items.map(li => { const a = li.querySelector('a'); const rects = "
+        "a.getClientRects(); return [rects[0].top - li.getBoundingClientRect().top, "
+        "rects.length]; })")
+    assert starts and any(lines > 1 for _top, lines in starts)  # a title that wraps
+    assert all(top < 6 for top, _lines in starts), starts
