@@ -49,6 +49,15 @@ HASH_LIMIT = max(records.MAX_BYTES, config.MAX_CONFIG_BYTES)
 STANDALONE = "atlas-standalone.html"
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while the site was being written; `replaced`: the new site was already in place
+    (the interrupt came while the old copy was being removed), else the old one is."""
+
+    def __init__(self, replaced: bool):
+        super().__init__()
+        self.replaced = replaced
+
+
 class Checked(NamedTuple):
     """The outcome of validation (and of a build): every problem found."""
 
@@ -104,13 +113,14 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
         cfg = config.load_all(seeds)
-        marker = output.check_target(out) or ""
-        code = code_digest()
-        head = _head(seeds, cfg, code, tiles, strict, single_file, pictures, documents)
-        if not force and marker.startswith(f"{output.MARKER_HEAD}\n{head}\n"):
+        marker = output.check_target(out)
+        made_by = f"{code_digest()}\0{producer_versions()}"
+        options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
+        root = records.documents_root(seeds, cfg, documents)
+        head = f"inputs {input_digest(seeds, made_by, options, root)}"
+        if not force and output.made_from(marker, head):
             return Checked([], up_to_date=True)
-        cache = Cache(cache_root / out.name, code + producer_versions(),
-                      read=not force)
+        cache = Cache(cache_root / out.name, made_by, read=not force)
         with _page(cache, tiles) as page:  # rendered beside validation on a miss
             dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg)
             failing = checked.problems if strict else checked.errors
@@ -120,28 +130,12 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
             files["index.html"] = page()
             if single_file:
                 files[STANDALONE] = site.standalone_html(files)
-        output.write_atomically(out, files, head)
-        cache.prune()
+        try:
+            output.write_atomically(out, files, head)
+            cache.prune()
+        except KeyboardInterrupt:
+            raise Interrupted(output.made_from(output.read_marker(out), head)) from None
     return checked
-
-
-def _head(seeds: Path, cfg: config.Config, code: str, tiles: str | None, strict: bool,
-          single_file: bool, pictures: bool, documents: Path | None) -> str:
-    """What a build is made from, as the marker of its site records it."""
-    options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-    root = records.documents_root(seeds, cfg, documents)
-    return f"inputs {input_digest(seeds, code, options, root)}"
-
-
-def holds_build_of(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
-                   single_file: bool = False, pictures: bool = True,
-                   documents: Path | None = None) -> bool:
-    """Whether `out` holds a whole site built from these inputs and options: after an
-    interrupt, whether the new site had already been swapped in."""
-    marker = output.read_marker(out.absolute()) or ""
-    head = _head(seeds, config.load_all(seeds), code_digest(), tiles, strict, single_file,
-                 pictures, documents)
-    return marker.startswith(f"{output.MARKER_HEAD}\n{head}\n")
 
 
 @contextlib.contextmanager
@@ -307,12 +301,13 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
     return sorted({root / r["document"] for r in rows if r.get("document")})
 
 
-def input_digest(seeds: Path, code: str, options: str, documents: Path) -> str:
-    """Everything a build depends on: the atlas's code and boundaries, the libraries, the
-    records, documents and releases, the options and the year (which bounds valid years)."""
+def input_digest(seeds: Path, made_by: str, options: str, documents: Path) -> str:
+    """Everything a build depends on: what makes it (`made_by`: the atlas's code and boundaries,
+    the libraries' versions), the records, documents and releases, the options and the year
+    (which bounds valid years)."""
     from atlas.clock import current_year
 
-    head = f"{code}\0{producer_versions()}\0{options}\0{current_year()}\0"
+    head = f"{made_by}\0{options}\0{current_year()}\0"
     return hashlib.sha256(head.encode() + _hash_files(
         _seed_files(seeds) + _documents(seeds, documents)
         + releases.release_files(seeds)).encode()).hexdigest()

@@ -111,9 +111,10 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
                               single_file=single_file, pictures=pictures, documents=documents)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
-    except KeyboardInterrupt:
-        left = _after_interrupt(seeds, out, tiles, strict, single_file, pictures, documents)
-        click.echo(f"interrupted; {left}", err=True)
+    except KeyboardInterrupt as exc:  # the one line says which site is in place
+        replaced = getattr(exc, "replaced", False)  # builder.Interrupted, once writing began
+        left = "already holds the new site" if replaced else "left unchanged"
+        click.echo(f"interrupted; {out} {left}", err=True)
         raise SystemExit(130) from None
     _report(checked.warnings[:5])
     if len(checked.warnings) > 5:
@@ -128,18 +129,6 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     if single_file:
         standalone = index.parent / builder.STANDALONE
         click.echo(f"single file: {standalone} ({standalone.stat().st_size:,} bytes)")
-
-
-def _after_interrupt(seeds: Path, out: Path, *options: object) -> str:
-    """What an interrupted build left at `out`: the site as it was, or (interrupted while
-    cleaning up after the swap) the new site, whole."""
-    from atlas import build as builder
-
-    try:
-        replaced = builder.holds_build_of(seeds, out, *options)
-    except (AtlasError, OSError, KeyboardInterrupt):
-        return f"{out} holds a whole site (the old or the new one)"
-    return f"{out} already holds the new site" if replaced else f"{out} left unchanged"
 
 
 @cli.command()

@@ -67,6 +67,11 @@ def read_marker(out: Path) -> str | None:
     return text if found == listed else None
 
 
+def made_from(marker: str | None, head: str) -> bool:
+    """Whether a site's marker (read_marker, check_target) says it was built from `head`."""
+    return (marker or "").startswith(f"{MARKER_HEAD}\n{head}\n")
+
+
 def check_target(out: Path) -> str | None:
     """Refuse a target that is a file, or a non-empty folder that is not a sound atlas build;
     return the marker of the build there (None: no build there yet)."""
