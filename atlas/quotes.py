@@ -86,7 +86,8 @@ class Documents:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.lines: dict[str, tuple[str, ...] | None] = {}
+        #: Each copy's lines once read; None: not in the folder; the error if it cannot be read.
+        self.lines: dict[str, tuple[str, ...] | DocumentError | None] = {}
         self.missing: set[str] = set()  # sources whose copy is not there (filled by the caller)
 
     def _read(self, name: str) -> tuple[str, ...] | None:
@@ -110,8 +111,9 @@ class Documents:
         if name not in self.lines:
             try:
                 self.lines[name] = self._read(name)
-            except DocumentError:
-                self.lines[name] = None
-                raise
+            except DocumentError as exc:
+                self.lines[name] = exc  # every citation of it is told why, not "missing"
         lines = self.lines[name]
+        if isinstance(lines, DocumentError):
+            raise lines
         return None if lines is None else check(lines, locator, quote)

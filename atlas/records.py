@@ -481,7 +481,6 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
     (`docs`; None: quotes are not checked). A citation of a row refused for its own problems
     (`refused`, by layer; see load_layer) is passed over: that row's problem says it all."""
     refused = refused or {}
-    missing_docs: set[str] = set()
     path = seeds / CITATIONS_FILE
     shown = str(path)
     used: set[str] = set()
@@ -555,11 +554,8 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                         f"{limit}", "keep a quote to the phrase that pins the "
                                         "value, evidence to a sentence or two"))
         if quote:
-            _check_quote(source, row["locator"], quote, shown, line, problems, docs,
-                         missing_docs)
+            _check_quote(source, row["locator"], quote, shown, line, problems, docs)
         record.citations.append(Citation(sid, row["locator"], quote, evidence, stance))
-    if missing_docs and docs is not None:
-        docs.missing |= missing_docs
     for layer, recs in records.items():
         for rec in recs.values():
             if not rec.citations:
@@ -589,12 +585,11 @@ def _source_hint(seeds: Path, sid: str, sources: dict[str, Source]) -> str:
 
 
 def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int,
-                 problems: list[Problem], docs: quotes.Documents | None,
-                 missing_docs: set[str]) -> None:
+                 problems: list[Problem], docs: quotes.Documents | None) -> None:
     """Append a problem unless the quote stands in the source's local copy near the locator.
 
-    Without `docs` or a local copy there is no check; `missing_docs` collects the sources whose
-    copy is absent from the documents folder."""
+    Without `docs` or a local copy there is no check; a source whose copy is absent from the
+    documents folder goes into `docs.missing` (reported once, by _report_missing_documents)."""
     if docs is None or not source.document:
         return
     try:
@@ -603,7 +598,7 @@ def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int
         problems.append(Problem(shown, line, "quote", f"cannot check it: {exc}"))
         return
     if result is None:
-        missing_docs.add(source.id)
+        docs.missing.add(source.id)
         return
     if not result.ok:
         hint = (f"it stands at L{result.found_at}" if result.found_at
@@ -633,7 +628,6 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
     shown = str(path)
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    missing: set[str] = set()
     for line, row in read_csv(path, AGGREGATE_COLUMNS, AGGREGATE_COLUMNS[:5], problems):
         if row["id"] in seen:
             problems.append(Problem(shown, line, "id", f"duplicate id {row['id']!r}"))
@@ -645,11 +639,8 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
                                     _source_hint(seeds, row["source"], sources)))
             continue
         if row.get("quote"):
-            _check_quote(source, row["locator"], row["quote"], shown, line, problems, docs,
-                         missing)
+            _check_quote(source, row["locator"], row["quote"], shown, line, problems, docs)
         out.append(dict(row))
-    if missing and docs is not None:
-        docs.missing |= missing
     return out
 
 
