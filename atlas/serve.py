@@ -65,20 +65,22 @@ def rebuild(seeds: Path, out: Path, echo: Callable[[str], None]) -> bool:
 def watch(seeds: Path, out: Path, interval: float, echo: Callable[[str], None],
           stop: threading.Event) -> None:
     """Poll the seeds folder and rebuild on change, until `stop` is set."""
-    last = _snapshot(seeds, echo)
+    last = _snapshot(seeds, echo, say=True)
     while not stop.wait(interval):
-        now = _snapshot(seeds, echo)
+        now = _snapshot(seeds, echo, say=last is not None)
         if now != last:
             last = now
             rebuild(seeds, out, echo)
 
 
-def _snapshot(seeds: Path, echo: Callable[[str], None]) -> tuple | None:
-    """snapshot(), or None (said once) while the folder cannot be read."""
+def _snapshot(seeds: Path, echo: Callable[[str], None], say: bool) -> tuple | None:
+    """snapshot(), or None while the folder cannot be read (`say`: tell it; the watcher does
+    once, when the folder goes)."""
     try:
         return snapshot(seeds)
     except OSError as exc:
-        echo(f"cannot read {seeds}: {exc.strerror or exc}; watching for it to come back")
+        if say:
+            echo(f"cannot read {seeds}: {exc.strerror or exc}; watching for it to come back")
         return None
 
 

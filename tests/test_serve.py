@@ -98,6 +98,24 @@ def test_the_watcher_survives_any_error_and_rebuilds_after_the_next_edit(
         watcher.join(timeout=10)
 
 
+def test_a_seeds_folder_that_cannot_be_read_is_said_once(seeds: Path, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    """While the folder cannot be read the watcher says so once, not at every look."""
+    def unreadable(_seeds: Path) -> tuple:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(serve, "snapshot", unreadable)
+    messages: list[str] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve.watch, daemon=True, args=(
+        seeds, tmp_path / "site", 0.01, messages.append, stop))
+    watcher.start()
+    time.sleep(0.3)  # some thirty looks
+    stop.set()
+    watcher.join(timeout=10)
+    assert messages == [f"cannot read {seeds}: Permission denied; watching for it to come back"]
+
+
 def test_bad_paths_and_clients_that_leave_print_no_traceback(built_site: Path, capfd) -> None:
     import socket
 
