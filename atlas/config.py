@@ -255,11 +255,6 @@ def _name_ok(name: str, what: str, field: str, bad: Callable[..., None],
     return True
 
 
-def read(seeds: Path) -> dict[str, Any]:
-    """Parse `layers.toml` once; a missing or malformed file is a ValidationFailed."""
-    return _read(seeds)[0]
-
-
 def _read(seeds: Path) -> tuple[dict[str, Any], _Lines]:
     import tomllib
 
@@ -283,11 +278,6 @@ def _read(seeds: Path) -> tuple[dict[str, Any], _Lines]:
         found = re.search(r"line (\d+)", str(exc))
         raise ValidationFailed([Problem(str(path), int(found.group(1)) if found else 1, "",
                                         f"not valid TOML: {str(exc)[:200]}")]) from None
-
-
-def load(seeds: Path) -> tuple[LayerSpec, ...]:
-    """Read and check layers.toml; the layers. Raise ValidationFailed listing every problem."""
-    return load_all(seeds).layers
 
 
 class Config(NamedTuple):

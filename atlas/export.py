@@ -133,8 +133,6 @@ def spreadsheet_safe(text: str) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, int | float):
@@ -144,8 +142,7 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(str(value))
 
 
-#: Gets a download from a cache: (file name, key, make) -> its bytes or the path of a stored
-#: copy; `make` runs on a miss.
+#: Gets a download from a cache: (file name, key, make) -> its bytes; `make` runs on a miss.
 Getter = Callable[[str, str, Callable[[], bytes]], bytes]
 
 

@@ -157,4 +157,4 @@ def gpkg_template(bounds: Any) -> bytes:
     text = {"type": "string"}
     frame = gis.frame(rows, ["iso3", "name", "name_zh"],
                       {"iso3": text, "name": text, "name_zh": text}, bounds.geometry_json)
-    return gis.gpkg(frame, "")
+    return gis.gpkg(frame)

@@ -75,16 +75,16 @@ def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
         db.close()
 
 
-def gpkg(countries: Any, date: str) -> bytes:
-    """The GeoDataFrame as a GeoPackage (one table, `atlas`), as bytes.
+def gpkg(countries: Any) -> bytes:
+    """The GeoDataFrame as a GeoPackage (one table, `atlas`), as bytes: the template `fill`
+    completes (atlas.geodata writes it).
 
-    GDAL stamps the file with the time of writing unless told otherwise: `date` (the data's)
-    is used instead, so the same data gives the same file.
+    GDAL stamps the file with the time of writing unless told otherwise: a fixed date is used
+    instead, so the same shapes give the same file (`fill` stamps the data's own date).
     """
     import pyogrio
 
-    stamp = f"{date}T00:00:00Z" if date else "2000-01-01T00:00:00Z"
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00Z"})
     try:
         with tempfile.TemporaryDirectory(prefix="atlas-gpkg-") as tmp:
             path = Path(tmp) / "atlas.gpkg"

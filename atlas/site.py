@@ -62,8 +62,6 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
             for c in countries
         },
         "aggregates": dataset.aggregates,
-        "companies": {c.name: {"kind": c.kind, "parent": c.parent}
-                      for c in (dataset.companies or {}).values()},
         "sources": {s.id: {"title": s.title, "author": s.author, "publisher": s.publisher,
                            "date": s.date, "url": s.url}
                     for s in dataset.sources.values()},

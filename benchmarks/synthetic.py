@@ -30,7 +30,7 @@ def make(seeds: Path, out: Path, projects: int) -> Path:
     """Write the synthetic seeds folder at `out` (replaced if present) and return it."""
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(seeds, out)
-    spec = next(s for s in config.load(out) if s.many)
+    spec = next(s for s in config.load_all(out).layers if s.many)
     keys = sorted(boundaries.load().keys)
     with (out / "sources.csv").open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)

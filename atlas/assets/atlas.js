@@ -36,12 +36,6 @@
     return node;
   }
 
-  function escapeHtml(s) {
-    return String(s).replace(/[&<>"']/g, function (ch) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
-    });
-  }
-
   function safeUrl(u) {
     return typeof u === "string" && /^https?:\/\/[^\s<>"'`]+$/i.test(u) ? u : null;
   }
@@ -776,7 +770,6 @@
         lines.push(row.map(csvCell).join(","));
       });
       var text = lines.join("\r\n") + "\r\n";
-      self.lastCsv = text;
       var a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: "atlas-table.csv" });
       document.body.appendChild(a); a.click(); a.remove();
     }
