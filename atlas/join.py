@@ -47,6 +47,11 @@ def labeller(labels: dict[str, str]) -> Callable[[str], str]:
     return lambda text: _WORD.sub(swap, text) if text else text
 
 
+def readable(dataset: Dataset) -> Callable[[str], str]:
+    """The labeller of the dataset's sources: what every page and note a reader sees uses."""
+    return labeller({sid: src.label for sid, src in dataset.sources.items()})
+
+
 def record_json(record: Record, value_field: str,
                 readable: Callable[[str], str] = str) -> dict[str, Any]:
     """A record as plain data: the map value, its year, details and citations (its texts made
@@ -78,7 +83,7 @@ def many_json(spec: LayerSpec, items: list[Record],
 
 def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
     """Every boundary once, sorted by key, with the records that land on it."""
-    readable = labeller({sid: src.label for sid, src in dataset.sources.items()})
+    texts = readable(dataset)
     by_country: dict[str, dict[str, list[Record]]] = {}
     for spec in dataset.layers:
         if spec.many:
@@ -91,10 +96,10 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
             if spec.many:
                 items = by_country.get(spec.id, {}).get(p["iso3"])
                 if items:
-                    layers[spec.id] = many_json(spec, items, readable)
+                    layers[spec.id] = many_json(spec, items, texts)
             elif p["iso3"] in dataset.records[spec.id]:
                 layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value,
-                                              readable)
+                                              texts)
         values = {lid: rec["value"] for lid, rec in layers.items()}
         for comp in dataset.composites:
             scored = comp.score(values)

@@ -10,7 +10,8 @@ import hashlib
 import html
 from typing import Any
 
-from atlas.join import Country, labeller
+from atlas.join import Country
+from atlas.join import readable as readable_texts
 from atlas.records import Dataset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -107,7 +108,7 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
                       f"score) / Σ(weight), over the components with data; at least "
                       f"{e(comp.min_components)} are required. Components:</p><ul>{parts}</ul>"
                       "</section>")
-    readable = labeller({sid: src.label for sid, src in dataset.sources.items()})
+    readable = readable_texts(dataset)
     aggregates = "".join(
         f"<tr><td>{e(a['figure'])}</td><td>{e(a['what'])}</td>"
         f"<td>{source_line(dataset, a['source'])}, {e(a['locator'])}: “{e(a['quote'])}”</td>"
