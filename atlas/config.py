@@ -505,7 +505,7 @@ def _fields(entry: dict[str, Any], bad: Callable[..., None], classes: tuple[Clas
 
 def output_columns(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = ()
                    ) -> list[tuple[str, str]]:
-    """Every column of the downloads (as atlas.export.columns names them), with the layer or
+    """Every column of the downloads, in their order (atlas.export.columns), with the layer or
     composite that makes it: two makers of one column would overwrite each other."""
     cols = [(c, "") for c in BASE_COLUMNS]
     for spec in layers:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from atlas.boundaries import Boundaries
-from atlas.config import CompositeSpec, LayerSpec
+from atlas.config import CompositeSpec, LayerSpec, output_columns
 from atlas.join import Country
 
 
@@ -59,18 +59,9 @@ def composite_properties(comp: CompositeSpec, country: Country) -> dict[str, Any
 
 
 def columns(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = ()) -> list[str]:
-    """The column order of the table (CSV) and of the GeoJSON properties."""
-    cols = ["iso3", "name", "name_zh"]
-    for spec in layers:
-        if spec.many:
-            cols += [spec.id, f"{spec.id}_year", f"{spec.id}_count", f"{spec.id}_items",
-                     f"{spec.id}_sources"]
-            continue
-        cols += [spec.id, f"{spec.id}_year", f"{spec.id}_confidence", f"{spec.id}_sources"]
-        cols += [f"{spec.id}_{f.name}" for f in spec.fields if f.name != spec.value]
-    for comp in composites:
-        cols += [comp.id, f"{comp.id}_score", f"{comp.id}_missing"]
-    return cols
+    """The column order of the table (CSV) and of the GeoJSON properties: the columns whose
+    names layers.toml's checks reserve (config.output_columns)."""
+    return [name for name, _maker in output_columns(layers, composites)]
 
 
 def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...],
