@@ -158,15 +158,6 @@ def excel_csv(data: bytes) -> bytes:
     return b"\xef\xbb\xbf" + data
 
 
-def gpkg(template: bytes, table: list[dict[str, Any]], layers: tuple[LayerSpec, ...],
-         composites: tuple[CompositeSpec, ...], date: str) -> bytes:
-    """The GeoPackage download: the boundaries' template with every country's values."""
-    from atlas import datapackage, gis
-
-    return gis.fill(template, table, columns(layers, composites),
-                    datapackage.table_fields(layers, composites), date)
-
-
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
           cached: Getter = _uncached, date: str = "") -> dict[str, bytes]:
@@ -177,17 +168,15 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
     `date` (the data's) stamps the GeoPackage.
     """
+    from atlas import datapackage, gis
+
     cols = columns(layers, composites)
-    table: list[list[dict[str, Any]]] = []  # made on the first miss
+    table = rows(countries, layers, composites)
 
     def make(keep: list[str], text: bool = False) -> Callable[[], bytes]:
-        def render() -> bytes:
-            if not table:
-                table.append(rows(countries, layers, composites))
-            if text:
-                return to_csv(table[0], keep).encode("utf-8")
-            return geojson(boundaries.geometry_json, table[0], keep)
-        return render
+        if text:
+            return lambda: to_csv(table, keep).encode("utf-8")
+        return lambda: geojson(boundaries.geometry_json, table, keep)
 
     ids = [s.id for s in layers] + [c.id for c in composites]
     values = {lid: _dump([c.layers.get(lid) for c in countries]) for lid in ids}
@@ -195,13 +184,9 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
-
-    def make_gpkg() -> bytes:
-        if not table:
-            table.append(rows(countries, layers, composites))
-        return gpkg(boundaries.gpkg_template(), table[0], layers, composites, date)
-
-    out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", make_gpkg)
+    out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", lambda: gis.fill(
+        boundaries.gpkg_template(), table, cols, datapackage.table_fields(layers, composites),
+        date))
     csvs = tables(layers, composites)
     for lid in ids:
         own = csvs[f"{lid}.csv"]
