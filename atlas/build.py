@@ -192,8 +192,7 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
                                           webgeom.script(bounds.web(level), variable).encode())
     files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=cache.get, date=meta.get("data_date", "")))
-    hist = _history(seeds, dataset, countries)
-    meta["release"] = hist["current_release"]
+    hist, meta["release"] = _history(seeds, dataset, countries)
     files.update(_described(hist, dataset, files, meta))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
@@ -202,22 +201,21 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
     return files
 
 
-def _history(seeds: Path, dataset: Any, countries: tuple[join.Country, ...]) -> dict[str, Any]:
-    """What changed in each release in seeds/releases/ and since the last one, and
-    `current_release`: the last release's version if the records are that release's, else ""."""
+def _history(seeds: Path, dataset: Any,
+             countries: tuple[join.Country, ...]) -> tuple[dict[str, Any], str]:
+    """What changed in each release in seeds/releases/ and since the last one; and the last
+    release's version if the records are that release's, else ""."""
     released = releases.load_all(seeds)
     hist = changes.history(released, releases.snapshot(dataset, "current"),
                            {c.iso3: c.name for c in countries})
     unreleased = any(hist["unreleased"]["counts"].values())
-    return {**hist, "current_release": released[-1].version if released and not unreleased
-            else ""}
+    return hist, released[-1].version if released and not unreleased else ""
 
 
 def _described(hist: dict[str, Any], dataset: Any, files: dict[str, bytes],
                meta: dict[str, Any]) -> dict[str, bytes]:
     """What changed (changes.json, changes.html) and the Data Package describing every
     download."""
-    hist = {k: v for k, v in hist.items() if k != "current_release"}
     out = {"data/changes.json": changes.to_json(hist),
            "changes.html": changes.html(hist, meta.get("title", TITLE)).encode()}
     data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
