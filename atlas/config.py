@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -256,8 +257,7 @@ def _name_ok(name: str, what: str, field: str, bad: Callable[..., None],
 
 
 def _read(seeds: Path) -> tuple[dict[str, Any], _Lines]:
-    import tomllib
-
+    """layers.toml parsed, and where its settings stand (for line numbers)."""
     path = seeds / CONFIG_NAME
     try:
         text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")

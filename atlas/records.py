@@ -644,12 +644,11 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
     return out
 
 
-def settle_confidence(layers: tuple[LayerSpec, ...], records: dict[str, dict[str, Record]],
-                      sources: dict[str, Source], cfg: Config, seeds: Path,
-                      problems: list[Problem]) -> None:
+def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
+                      cfg: Config, seeds: Path, problems: list[Problem]) -> None:
     """Give every record the confidence the rule computes from its supporting sources; a typed
     confidence that differs is an override and needs its reason."""
-    for spec in layers:
+    for spec in cfg.layers:
         recs = records[spec.id]
         for ref, rec in recs.items():
             by_publisher: dict[str, set[str]] = {}
@@ -692,7 +691,7 @@ def load(seeds: Path, cfg: Config, known: frozenset[str], check_quotes: bool = T
                for spec in cfg.layers}
     sources = load_sources(seeds, problems, tuple(cfg.confidence.kinds))
     load_citations(seeds, cfg.layers, records, sources, known, problems, docs, refused)
-    settle_confidence(cfg.layers, records, sources, cfg, seeds, problems)
+    settle_confidence(records, sources, cfg, seeds, problems)
     aggregates = load_aggregates(seeds, sources, problems, docs)
     _report_missing_documents(seeds, docs, problems)
     extra = sorted(p.name for p in seeds.glob("*.csv")
