@@ -31,12 +31,17 @@ def load(seeds: str | Path = "seeds", documents: str | Path | None = None,
     `Problem(path, line, field, message, hint)`); warnings do not stop it. `documents`: the
     folder of the sources' local text copies, to check quotes against.
     """
-    from atlas import build
+    from atlas import boundaries, config, records
 
-    dataset, _bounds, checked = build.validate(Path(seeds), check_quotes,
-                                               Path(documents) if documents else None)
-    if checked.errors:
-        raise ValidationFailed(checked.errors)
+    seeds = Path(seeds)
+    if not seeds.is_dir():
+        raise AtlasError(f"{seeds}: seeds folder not found")
+    cfg = config.load_all(seeds)
+    dataset, problems = records.load(seeds, cfg, boundaries.load().keys, check_quotes,
+                                     Path(documents) if documents else None)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise ValidationFailed(errors)
     return dataset
 
 
