@@ -725,8 +725,10 @@ class ConfidenceRule(NamedTuple):
 
     def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
         """The level and a one-line reason, for the supporting sources' kinds by publisher."""
+        # Ties between kinds of one level are broken by name, never by set order: the reason
+        # is printed on the pages, whose versions must not change from one process to the next.
         kinds = sorted({k for ks in kinds_by_publisher.values() for k in ks},
-                       key=lambda k: -CONFIDENCE.index(self.kinds[k]))
+                       key=lambda k: (-CONFIDENCE.index(self.kinds[k]), k))
         if not kinds:
             return "low", "no supporting source"
         best = CONFIDENCE.index(self.kinds[kinds[0]])

@@ -90,6 +90,29 @@ def test_build_twice_is_byte_identical(seeds: Path, tmp_path: Path) -> None:
             assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
 
+def test_builds_in_processes_with_other_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    """Set and dict order of strings differ between processes; no page may depend on them.
+    The real seeds, built with --force in two processes (the build marker aside)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "atlas", "build", "--force", "--seeds",
+                               str(REPO / "seeds"), "--out", str(tmp_path / seed)],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    a, b = tmp_path / "0", tmp_path / "4242"
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    differ = [str(rel) for rel in files if rel.name != ".atlas-build"
+              and (a / rel).read_bytes() != (b / rel).read_bytes()]
+    assert differ == []
+
+
 def test_failed_build_leaves_previous_site_untouched(seeds: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build.run(seeds, out)
