@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from atlas.errors import AtlasError, ValidationFailed
-from atlas.records import Dataset
+from atlas.errors import AtlasError
+from atlas.evidence.model import Dataset
 
 _DTYPES = {"int": "Int64", "number": "Float64", "list": "object"}
 
@@ -31,18 +31,10 @@ def load(seeds: str | Path = "seeds", documents: str | Path | None = None,
     `Problem(path, line, field, message, hint)`); warnings do not stop it. `documents`: the
     folder of the sources' local text copies, to check quotes against.
     """
-    from atlas import boundaries, config, records
+    from atlas import evidence
 
-    seeds = Path(seeds)
-    if not seeds.is_dir():
-        raise AtlasError(f"{seeds}: seeds folder not found")
-    cfg = config.load_all(seeds)
-    dataset, problems = records.load(seeds, cfg, boundaries.load().keys, check_quotes,
-                                     Path(documents) if documents else None)
-    errors = [p for p in problems if not p.warning]
-    if errors:
-        raise ValidationFailed(errors)
-    return dataset
+    return evidence.load_valid(Path(seeds), Path(documents) if documents else None,
+                               check_quotes)
 
 
 def _spec(dataset: Dataset, layer: str):  # -> LayerSpec
@@ -64,7 +56,7 @@ def layer_frame(dataset: Dataset, layer: str):  # -> pandas.DataFrame
     """
     import pandas as pd
 
-    from atlas import boundaries
+    from atlas.world import boundaries
 
     spec = _spec(dataset, layer)
     names = {p["iso3"]: p["name"] for p in boundaries.load().properties}
@@ -95,11 +87,13 @@ def countries_frame(dataset: Dataset):  # -> geopandas.GeoDataFrame
 
     A country with no record in a layer has <NA> there (no data); `none` is a class value.
     """
-    from atlas import boundaries, datapackage, export, gis, join
+    from atlas import join
+    from atlas.exports import datapackage, gis, tables
+    from atlas.world import boundaries
 
     bounds = boundaries.load()
     countries = join.join(bounds, dataset)
-    table = export.rows(countries, dataset.layers, dataset.composites)
+    table = tables.rows(countries, dataset.layers, dataset.composites)
     fields = datapackage.table_fields(dataset.layers, dataset.composites)
-    return gis.frame(table, export.columns(dataset.layers, dataset.composites), fields,
+    return gis.frame(table, tables.columns(dataset.layers, dataset.composites), fields,
                      bounds.geometry_json)

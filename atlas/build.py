@@ -21,31 +21,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from atlas import (
-    TITLE,
-    __version__,
-    boundaries,
-    changes,
-    config,
-    datapackage,
-    export,
-    join,
-    mappage,
-    output,
-    pages,
-    pictures,
-    records,
-    releases,
-    site,
-    webgeom,
-)
+from atlas import TITLE, __version__, evidence, join, output
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
+from atlas.evidence import codebook, loader, model, schema
+from atlas.exports import datapackage, tables
 from atlas.files import UnreadableFile, read_regular
+from atlas.history import changes, releases
+from atlas.site import changes as changes_page
+from atlas.site import mappage, pages, payload, pictures
+from atlas.world import boundaries, webgeom
 
 CACHE_DIR = ".atlas-cache"
 #: Inputs are hashed up to the largest size validation accepts (a larger one is refused there).
-HASH_LIMIT = max(records.MAX_BYTES, config.MAX_CONFIG_BYTES)
+HASH_LIMIT = max(model.MAX_BYTES, schema.MAX_CONFIG_BYTES)
 STANDALONE = "atlas-standalone.html"
 
 
@@ -74,15 +63,12 @@ class Checked(NamedTuple):
 
 
 def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = None,
-             cfg: config.Config | None = None):  # -> (Dataset, Boundaries, Checked)
+             cfg: schema.Config | None = None):  # -> (Dataset, Boundaries, Checked)
     """Load everything and collect every problem; raise ValidationFailed only for a bad config.
-    `documents`: the folder of the sources' local copies (see records.load); `cfg`: layers.toml
+    `documents`: the folder of the sources' local copies (atlas.evidence.load); `cfg`: layers.toml
     if the caller has read it already."""
-    if not seeds.is_dir():
-        raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
-    cfg = cfg or config.load_all(seeds)
     bounds = boundaries.load()
-    dataset, problems = records.load(seeds, cfg, bounds.keys, check_quotes, documents)
+    dataset, problems = evidence.load(seeds, documents, check_quotes, cfg, bounds.keys)
     return dataset, bounds, Checked(problems)
 
 
@@ -112,11 +98,11 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     fails leaves a site in place, as it says), then everything else."""
     cache_root = out.parent / CACHE_DIR
     with output.locked(out, cache_root / f"{out.name}.lock"):
-        cfg = config.load_all(seeds)
+        cfg = codebook.load_all(seeds)
         marker = output.check_target(out)
         made_by = f"{code_digest()}\0{producer_versions()}"
         options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-        root = records.documents_root(seeds, cfg, documents)
+        root = loader.documents_root(seeds, cfg, documents)
         head = f"inputs {input_digest(seeds, made_by, options, root)}"
         if not force and output.made_from(marker, head):
             return Checked([], up_to_date=True)
@@ -129,7 +115,7 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
             files = _site_files(cache, seeds, dataset, bounds, pictures)
             files["index.html"] = page()
             if single_file:
-                files[STANDALONE] = site.standalone_html(files)
+                files[STANDALONE] = payload.standalone_html(files)
         try:
             output.write_atomically(out, files, head)
             cache.prune()
@@ -149,12 +135,12 @@ def _page(cache: Cache, tiles: str | None) -> Iterator[Callable[[], bytes]]:
     key = f"tiles={tiles}"
     proc = None
     if not cache.has("index.html", key):
-        command = [sys.executable, "-m", "atlas._render", *([tiles] if tiles else [])]
+        command = [sys.executable, "-m", "atlas.site.render", *([tiles] if tiles else [])]
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def rendered() -> bytes:
         if proc is None:  # the entry went missing meanwhile: render here
-            from atlas.mappage import index_html
+            from atlas.site.mappage import index_html
 
             return index_html(tiles).encode()
         page, error = proc.communicate()
@@ -180,17 +166,17 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
-    data = site.site_data(dataset, countries, meta)
-    files = {"data/atlas-data.js": site.data_js(data).encode()}
-    for iso3, layers in site.details(data).items():
-        files[f"data/details/{iso3}.js"] = site.details_js(iso3, layers).encode()
-    for name, path in {**site.leaflet_assets(), **site.own_assets()}.items():
+    data = payload.site_data(dataset, countries, meta)
+    files = {"data/atlas-data.js": payload.data_js(data).encode()}
+    for iso3, layers in payload.details(data).items():
+        files[f"data/details/{iso3}.js"] = payload.details_js(iso3, layers).encode()
+    for name, path in {**payload.leaflet_assets(), **payload.own_assets()}.items():
         files[name] = path.read_bytes()
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
         files[f"data/{name}"] = cache.get(name, "", lambda level=level, variable=variable:
                                           webgeom.script(bounds.web(level), variable).encode())
-    files.update(export.files(bounds, countries, dataset.layers, dataset.composites,
+    files.update(tables.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=cache.get, date=meta.get("data_date", "")))
     hist, meta["release"] = _history(seeds, dataset, countries)
     files.update(_described(hist, dataset, files, meta))
@@ -217,11 +203,11 @@ def _described(hist: dict[str, Any], dataset: Any, files: dict[str, bytes],
     """What changed (changes.json, changes.html) and the Data Package describing every
     download."""
     out = {"data/changes.json": changes.to_json(hist),
-           "changes.html": changes.html(hist, meta.get("title", TITLE)).encode()}
+           "changes.html": changes_page.html(hist, meta.get("title", TITLE)).encode()}
     data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
             if name.startswith("data/") and name.count("/") == 1}
     out["data/datapackage.json"] = datapackage.package(
-        data, export.tables(dataset.layers, dataset.composites),
+        data, tables.tables(dataset.layers, dataset.composites),
         datapackage.table_fields(dataset.layers, dataset.composites),
         meta, datapackage.sources(dataset.sources))
     return out
@@ -292,7 +278,7 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
     """The local copies in `root` that sources.csv names (their quotes are checked, so they
     count)."""
     try:
-        text = read_regular(seeds / "sources.csv", records.MAX_BYTES).decode("utf-8-sig")
+        text = read_regular(seeds / "sources.csv", model.MAX_BYTES).decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
     except (OSError, UnreadableFile, UnicodeDecodeError, csv.Error):
         return []
@@ -311,9 +297,15 @@ def input_digest(seeds: Path, made_by: str, options: str, documents: Path) -> st
         + releases.release_files(seeds)).encode()).hexdigest()
 
 
+def code_files() -> list[Path]:
+    """Every file of the atlas package, in every sub-package (Python modules and the site's
+    assets): an edit in any of them must not reuse output the old code made."""
+    package = Path(__file__).parent
+    return sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                  and "__pycache__" not in p.parts)
+
+
 def code_digest() -> str:
     """A hash of the atlas package's own files and the boundaries (what every product of a
     build depends on besides the records)."""
-    package = Path(__file__).parent
-    paths = sorted(package.glob("*.py")) + sorted((package / "assets").glob("*"))
-    return _hash_files(paths + boundaries.files())
+    return _hash_files(code_files() + boundaries.files())

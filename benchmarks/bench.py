@@ -212,7 +212,7 @@ def scale(seeds: Path, work: Path, repeat: int, browser: bool, features: int,
 def run(seeds: Path, repeat: int = 3, browser: bool = True, work: Path | None = None,
         compiled: bool = True, with_scale: bool = True) -> dict:
     """Run both builds on a private copy of the seeds; return the figures and the ratios."""
-    from atlas import boundaries
+    from atlas.world import boundaries
 
     if compiled:
         byte_compile()

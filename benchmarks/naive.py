@@ -18,13 +18,14 @@ from pathlib import Path
 def main(seeds: Path, out: Path) -> None:
     import folium
 
-    from atlas import build, join, site
+    from atlas import build, join
+    from atlas.site import payload
 
     dataset, bounds, checked = build.validate(seeds)
     assert not checked.errors, checked.errors
     countries = {c.iso3: c for c in join.join(bounds, dataset)}
     out.mkdir(parents=True, exist_ok=True)
-    for name, path in site.leaflet_assets().items():
+    for name, path in payload.leaflet_assets().items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(path.read_bytes())
 

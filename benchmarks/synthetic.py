@@ -12,10 +12,11 @@ import csv
 import shutil
 from pathlib import Path
 
-from atlas import boundaries, config
+from atlas.evidence import codebook, schema
+from atlas.world import boundaries
 
 
-def _value(field: config.FieldSpec, spec: config.LayerSpec, n: int) -> str:
+def _value(field: schema.FieldSpec, spec: schema.LayerSpec, n: int) -> str:
     if field.vocabulary:  # a name the vocabulary knows (companies.csv is copied with the seeds)
         return ""
     choices = spec.class_values if field.type == "class" else field.values
@@ -30,7 +31,7 @@ def make(seeds: Path, out: Path, projects: int) -> Path:
     """Write the synthetic seeds folder at `out` (replaced if present) and return it."""
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(seeds, out)
-    spec = next(s for s in config.load_all(out).layers if s.many)
+    spec = next(s for s in codebook.load_all(out).layers if s.many)
     keys = sorted(boundaries.load().keys)
     with (out / "sources.csv").open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)

@@ -8,8 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas import boundaries, config, countries, records
+from atlas import evidence
 from atlas.errors import Problem
+from atlas.evidence import model
+from atlas.world import boundaries, countries
 
 KEYS = boundaries.load().keys
 HEADER = ("country,year,confidence,confidence_reason,derivation,note,"
@@ -17,7 +19,7 @@ HEADER = ("country,year,confidence,confidence_reason,derivation,note,"
 
 
 def problems_for(seeds: Path) -> list[str]:
-    _, problems = records.load(seeds, config.load_all(seeds), KEYS)
+    _, problems = evidence.load(seeds)
     return [str(p) for p in problems]
 
 
@@ -25,7 +27,7 @@ def test_bom_and_crlf_are_accepted(seeds: Path) -> None:
     path = seeds / "mou.csv"
     text = path.read_text(encoding="utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    dataset, problems = records.load(seeds, config.load_all(seeds), KEYS)
+    dataset, problems = evidence.load(seeds)
     assert [p for p in problems if not p.warning] == []
     assert set(dataset.records["mou"]) == {"LAO", "TUR"}
     assert dataset.records["mou"]["TUR"].line == 3
@@ -68,7 +70,7 @@ def test_unknown_category_in_a_list_field(seeds: Path) -> None:
 def test_unused_source_is_a_warning(seeds: Path) -> None:
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
         f.write("spare,A spare source,,,,https://example.org/,news,,\n")
-    _, problems = records.load(seeds, config.load_all(seeds), KEYS)
+    _, problems = evidence.load(seeds)
     [p] = [p for p in problems if "spare" in p.message]
     assert p.warning and "is not cited" in p.message
 
@@ -83,12 +85,12 @@ def test_a_million_rows_is_answered_at_once(seeds: Path) -> None:
 
 
 def test_many_rows_under_the_byte_limit_stop_at_the_row_limit(seeds: Path) -> None:
-    rows = records.MAX_ROWS + 10
+    rows = model.MAX_ROWS + 10
     (seeds / "mou.csv").write_text(HEADER + "\n" + "X,,,,,,,,,\n" * rows, encoding="utf-8")
     start = time.perf_counter()
     msgs = problems_for(seeds)
     assert time.perf_counter() - start < 10
-    assert any(f"more than {records.MAX_ROWS:,} rows" in m for m in msgs)
+    assert any(f"more than {model.MAX_ROWS:,} rows" in m for m in msgs)
 
 
 @settings(max_examples=300, deadline=None)
@@ -105,6 +107,6 @@ def test_resolver_never_crashes(text: str) -> None:
                      lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8", "replace"))))
 def test_loader_never_crashes(seeds: Path, data: bytes) -> None:
     (seeds / "mou.csv").write_bytes(HEADER.encode() + b"\n" + data)
-    dataset, problems = records.load(seeds, config.load_all(seeds), KEYS)
+    dataset, problems = evidence.load(seeds)
     assert all(isinstance(p, Problem) for p in problems)
     assert all(isinstance(k, str) for k in dataset.records["mou"])

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import boundaries, build, config, join, records
+from atlas import build, evidence, join
 from atlas.errors import AtlasError, ValidationFailed
+from atlas.world import boundaries
 from tests.conftest import edit_record
 
 
@@ -26,7 +27,7 @@ def read_geojson(path: Path) -> dict:
 
 def test_every_record_lands_and_coverage_counts(seeds: Path) -> None:
     bounds = boundaries.load()
-    dataset, _ = records.load(seeds, config.load_all(seeds), bounds.keys)
+    dataset, _ = evidence.load(seeds)
     countries = join.join(bounds, dataset)
     assert len(countries) == len(bounds.features)
     cov = join.coverage(countries, ["mou", "cloud"])

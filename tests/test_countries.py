@@ -5,7 +5,7 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from atlas import boundaries, countries
+from atlas.world import boundaries, countries
 
 KEYS = boundaries.load().keys
 

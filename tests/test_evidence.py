@@ -7,7 +7,9 @@ import csv
 import io
 from pathlib import Path
 
-from atlas import boundaries, config, records
+from atlas import evidence
+from atlas.evidence import model
+from atlas.world import boundaries
 
 KEYS = boundaries.load().keys
 SOURCES = """\
@@ -50,8 +52,8 @@ def setup(seeds: Path, cloud: str = CLOUD, extra_sources: str = "",
         encoding="utf-8")
 
 
-def load(seeds: Path) -> tuple[records.Dataset, list[str]]:
-    dataset, problems = records.load(seeds, config.load_all(seeds), KEYS)
+def load(seeds: Path) -> tuple[model.Dataset, list[str]]:
+    dataset, problems = evidence.load(seeds)
     return dataset, [str(p) for p in problems if not p.warning]
 
 
@@ -98,9 +100,9 @@ def test_evidence_is_required_and_bounded(seeds: Path) -> None:
     setup(seeds, evidence="")
     _, errors = load(seeds)
     assert any("evidence: no evidence and no quote" in e for e in errors)
-    setup(seeds, evidence="x" * (records.MAX_EVIDENCE + 1))
+    setup(seeds, evidence="x" * (model.MAX_EVIDENCE + 1))
     _, errors = load(seeds)
-    assert any(f"evidence: {records.MAX_EVIDENCE + 1} characters; at most" in e for e in errors)
+    assert any(f"evidence: {model.MAX_EVIDENCE + 1} characters; at most" in e for e in errors)
 
 
 def test_a_value_with_only_counter_evidence_is_refused(seeds: Path) -> None:
@@ -111,7 +113,7 @@ def test_a_value_with_only_counter_evidence_is_refused(seeds: Path) -> None:
 
 def test_missing_local_copies_are_reported_once(seeds: Path) -> None:
     (seeds / "doc.txt").unlink()
-    _, problems = records.load(seeds, config.load_all(seeds), KEYS)
+    _, problems = evidence.load(seeds)
     lines = [str(p) for p in problems if "local copies" in p.message]
     assert len(lines) == 1 and "their quotes were not checked" in lines[0]
 

@@ -262,7 +262,9 @@ def test_an_interrupt_in_any_command_is_one_line(seeds: Path, monkeypatch) -> No
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "validate", interrupted)
+    from atlas import evidence
+
+    monkeypatch.setattr(evidence, "load", interrupted)
     result = CliRunner().invoke(cli, ["validate", "--seeds", str(seeds)])
     assert result.exit_code == 130
     assert result.output == "interrupted\n"

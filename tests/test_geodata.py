@@ -10,8 +10,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from atlas import boundaries
 from atlas import geodata as gd
+from atlas.world import boundaries
 
 COMMITTED = Path(__file__).resolve().parent.parent / "geodata" / gd.OUTPUT_NAME
 
@@ -100,7 +100,7 @@ def test_committed_web_encodings_match_the_boundaries() -> None:
 
 
 def test_committed_picture_sheet_matches_the_boundaries() -> None:
-    from atlas import pictures
+    from atlas.site import pictures
 
     bounds = boundaries.load()
     assert boundaries.picture_sheet() == pictures.encode_sheet(bounds.world_json, bounds.properties)

@@ -51,11 +51,11 @@ def poison(seeds: Path) -> None:
 
 
 def test_non_http_url_is_refused(seeds: Path) -> None:
-    from atlas import boundaries, config, records
+    from atlas import evidence
 
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
         f.write("bad,Bad link,,,,javascript:alert(1),news,,\n")
-    _, problems = records.load(seeds, config.load_all(seeds), boundaries.load().keys)
+    _, problems = evidence.load(seeds)
     assert any("sources.csv:3: url: 'javascript:alert(1)' is not an http(s) URL" in str(p)
                for p in problems)
 

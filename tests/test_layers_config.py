@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas import config, export
 from atlas.cli import cli
+from atlas.evidence import codebook, table
+from atlas.exports import tables
 
 #: A problem line: the file, a line number (a whole-file problem may have none), the message.
 PROBLEM = re.compile(r"^(?P<file>[^:\n]+?)(?::(?P<line>\d+))?: (?:warning: )?\S")
@@ -135,7 +136,7 @@ def test_a_bad_layers_toml_is_a_line_not_a_traceback(seeds: Path, tmp_path: Path
 
 def test_a_toml_date_is_a_data_date(seeds: Path) -> None:
     edit(seeds, 'data_date = "2026-11-23"', "data_date = 2026-11-23")
-    assert config.load_all(seeds).meta["data_date"] == "2026-11-23"
+    assert codebook.load_all(seeds).meta["data_date"] == "2026-11-23"
 
 
 def test_layer_written_as_a_single_table(seeds: Path) -> None:
@@ -167,11 +168,11 @@ def test_layers_toml_that_is_not_a_text_file(seeds: Path, kind: str) -> None:
 
 
 def test_the_reserved_check_knows_every_download_column() -> None:
-    """config.output_columns is what export.columns writes (so the collision check sees every
+    """table.output_columns is what tables.columns writes (so the collision check sees every
     column the downloads will have)."""
-    cfg = config.load_all(Path(__file__).parent.parent / "seeds")
-    made = [c for c, _ in config.output_columns(cfg.layers, cfg.composites)]
-    assert made == export.columns(cfg.layers, cfg.composites)
+    cfg = codebook.load_all(Path(__file__).parent.parent / "seeds")
+    made = [c for c, _ in table.output_columns(cfg.layers, cfg.composites)]
+    assert made == tables.columns(cfg.layers, cfg.composites)
     assert len(set(made)) == len(made)
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from atlas import boundaries, build, config, export, records
+from atlas import build, evidence
 from atlas.cli import cli
+from atlas.exports import tables
 from tests.conftest import edit_record
 
 
@@ -80,9 +81,9 @@ def test_every_text_cell_of_the_csv_download_is_safe_in_a_spreadsheet(seeds: Pat
 
 
 def test_the_one_rule_for_csv_cells() -> None:
-    assert [export.spreadsheet_safe(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
-    assert export.spreadsheet_safe("Huawei; =x") == "Huawei; =x"
-    assert export._cell(-2.5) == "-2.5" and export._cell(["-x", "y"]) == "'-x; y"
+    assert [tables.spreadsheet_safe(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
+    assert tables.spreadsheet_safe("Huawei; =x") == "Huawei; =x"
+    assert tables._cell(-2.5) == "-2.5" and tables._cell(["-x", "y"]) == "'-x; y"
 
 
 def test_an_unreadable_layer_file_is_one_problem_not_one_per_citation(seeds: Path) -> None:
@@ -90,6 +91,6 @@ def test_an_unreadable_layer_file_is_one_problem_not_one_per_citation(seeds: Pat
     orphans one by one."""
     (seeds / "mou.csv").unlink()
     (seeds / "mou.csv").mkdir()
-    _, problems = records.load(seeds, config.load_all(seeds), boundaries.load().keys)
+    _, problems = evidence.load(seeds)
     errors = [str(p) for p in problems if not p.warning]
     assert len(errors) == 1 and "mou.csv" in errors[0] and "folder" in errors[0]

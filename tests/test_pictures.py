@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from atlas import boundaries, build, pictures
+from atlas import build
 from atlas.cli import cli
+from atlas.site import pictures
+from atlas.world import boundaries
 from tests.conftest import edit_record
 
 LAYERS = ("cloud", "mou", "safe_city", "forum", "projects", "footprint")

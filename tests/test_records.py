@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from atlas import boundaries, config, records
+from atlas import evidence
 from atlas.errors import Problem
+from atlas.evidence import model
+from atlas.world import boundaries
 
 KEYS = boundaries.load().keys
 
 
-def load(seeds: Path) -> tuple[records.Dataset, list[Problem]]:
-    return records.load(seeds, config.load_all(seeds), KEYS)
+def load(seeds: Path) -> tuple[model.Dataset, list[Problem]]:
+    return evidence.load(seeds)
 
 
 def errors(seeds: Path) -> list[str]:

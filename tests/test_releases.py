@@ -105,7 +105,7 @@ def test_a_damaged_release_stops_the_build_and_names_the_file(
 
 
 def test_the_committed_first_release_reads_back() -> None:
-    from atlas import releases
+    from atlas.history import releases
 
     (first, *_) = releases.load_all(REPO / "seeds")
     assert (first.version, first.date) == ("2026.11", "2026-11-29")
@@ -131,11 +131,12 @@ def test_citation_cff_the_latest_release_and_the_about_page_agree(tmp_path: Path
     the about page with the same title, authors, version and date."""
     import yaml
 
-    from atlas import config, releases
+    from atlas.evidence import codebook
+    from atlas.history import releases
 
     cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     latest = releases.load_all(REPO / "seeds")[-1]
-    meta = config.load_all(REPO / "seeds").meta
+    meta = codebook.load_all(REPO / "seeds").meta
     assert (cff["version"], str(cff["date-released"])) == (latest.version, latest.date)
     assert cff["title"] == meta["title"] and cff["license"] == meta["licence_id"]
     assert [a["name"] for a in cff["authors"]] == [meta["publisher"]]

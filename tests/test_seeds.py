@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import boundaries, config, countries, records
+from atlas import evidence
+from atlas.evidence import model
+from atlas.world import boundaries, countries
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -21,8 +23,8 @@ needs_docs = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def loaded() -> tuple[records.Dataset, list]:
-    return records.load(SEEDS, config.load_all(SEEDS), KEYS, documents=DOCS)
+def loaded() -> tuple[model.Dataset, list]:
+    return evidence.load(SEEDS, documents=DOCS)
 
 
 def brief_line(n: int) -> str:
@@ -73,7 +75,7 @@ def test_every_record_has_a_source_a_reader_can_follow(loaded) -> None:
     assert not [p for p in problems if "is not cited" in p.message]
 
 
-def cites(rec: records.Record, source: str, locator: str) -> bool:
+def cites(rec: model.Record, source: str, locator: str) -> bool:
     return any(c.source == source and c.locator == locator for c in rec.citations)
 
 
@@ -135,7 +137,7 @@ def test_readers_see_source_labels_not_ids(tmp_path: Path) -> None:
     from atlas import build
 
     build.run(SEEDS, tmp_path / "site", pictures=False)
-    dataset, _ = records.load(SEEDS, config.load_all(SEEDS), KEYS, check_quotes=False)
+    dataset, _ = evidence.load(SEEDS, check_quotes=False)
     ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, dataset.sources)) + r")(?![\w-])")
     site = tmp_path / "site"
     pages = [site / "about.html", site / "changes.html", *sorted((site / "country").glob("*"))]

@@ -212,7 +212,7 @@ def test_text_colours_meet_wcag_aa_on_white() -> None:
     def full(c: str) -> str:
         return "#" + "".join(ch * 2 for ch in c[1:]) if len(c) == 4 else c
 
-    css = (REPO / "atlas" / "assets" / "atlas.css").read_text(encoding="utf-8")
+    css = (REPO / "atlas" / "site" / "assets" / "atlas.css").read_text(encoding="utf-8")
     checked = 0
     for body in re.findall(r"\{([^{}]*)\}", css):
         fg = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})\b", body)

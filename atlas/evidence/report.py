@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from atlas.errors import Problem
-from atlas.records import Dataset
+from atlas.evidence.model import Dataset
 
 
 def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:

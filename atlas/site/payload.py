@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from atlas import package_dir
+from atlas.evidence.model import Dataset
 from atlas.join import Country, coverage
-from atlas.mappage import allow_inline_scripts
-from atlas.records import Dataset
+from atlas.site.mappage import allow_inline_scripts
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")

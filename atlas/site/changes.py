@@ -1,87 +1,15 @@
-"""What changed: `data/changes.json`, the site's `changes.html`, and `atlas diff`'s lines.
-
-Per release (newest first) the records added, removed and changed since the release before, then
-the current unreleased changes since the latest release. Everything is ordered by layer and key,
-and nothing depends on the time of the build: the same inputs give the same files.
-"""
+"""`changes.html`: per release, newest first, the records added, removed and changed (old →
+new, with their sources), after the unreleased changes (the data: atlas.history.changes)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from atlas.pages import e, link, page
-from atlas.releases import Snapshot, diff
+from atlas.history.changes import KINDS, show, values_text
+from atlas.site.pages import e, link, page
 
-KINDS = ("added", "removed", "changed")
 #: Records listed per section of the page; changes.json and `atlas diff` list every one.
 MAX_ROWS = 300
-
-
-def history(releases: list[Snapshot], current: Snapshot,
-            names: dict[str, str]) -> dict[str, Any]:
-    """Every release's changes and the unreleased ones, as plain data (changes.json)."""
-    def named(d: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        for entries in d.values():
-            for x in entries:
-                x["name"] = names.get(x["country"], x["country"])
-        return {**d, "counts": {k: len(d[k]) for k in KINDS}}
-
-    out = []
-    for i, snap in enumerate(releases):
-        before = releases[i - 1] if i else None
-        out.append({"version": snap.version, "date": snap.date,
-                    "data_version": snap.data_version,
-                    "previous": before.version if before else None,
-                    **named(diff(before, snap))})
-    latest = releases[-1] if releases else None
-    unreleased = {"since": latest.version if latest else None,
-                  **named(diff(latest, current))}
-    sources: dict[str, dict[str, str]] = {}
-    for snap in [*releases, current]:  # the latest description of each source wins
-        sources.update(snap.sources)
-    return {"releases": out[::-1], "unreleased": unreleased, "sources": dict(sorted(
-        sources.items()))}
-
-
-def to_json(hist: dict[str, Any]) -> bytes:
-    """changes.json: compact (an indent would make json use its slow pure-Python encoder)."""
-    return (json.dumps(hist, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            + "\n").encode()
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _values(values: dict[str, Any]) -> str:
-    return "; ".join(f"{k} {_show(v)}" for k, v in values.items() if k != "sources")
-
-
-def lines(d: dict[str, list[dict[str, Any]]], old: str, new: str) -> list[str]:
-    """`atlas diff`'s output: a summary, then one line per record (+ added, - removed,
-    ~ changed with old → new), each with its sources."""
-    out = [f"{old} → {new}: " + ", ".join(f"{len(d[k])} {k}" for k in KINDS)]
-    for kind, mark in zip(KINDS, "+-~", strict=True):
-        for x in d[kind]:
-            where = f"{x['layer']} {x['key']}" + (
-                f" ({x['country']})" if x["key"] != x["country"] else "")
-            if kind == "changed":
-                what = "; ".join(f"{k}: {_show(a)} → {_show(b)}"
-                                 for k, (a, b) in x["changes"].items() if k != "sources")
-                if "sources" in x["changes"]:
-                    what += ("; " if what else "") + "sources changed"
-            else:
-                what = _values(x["values"])
-            cited = "; ".join(x["sources"])
-            out.append(f"{mark} {where}: {what} [sources: {cited}]")
-    return out
 
 
 def _source_list(refs: list[str], sources: dict[str, dict[str, str]]) -> str:
@@ -115,10 +43,10 @@ def _table(d: dict[str, Any], sources: dict[str, dict[str, str]]) -> str:
         if kind == "changed":
             what = "<ul>" + "".join(
                 _changed_sources(a, b, sources) if k == "sources" else
-                f"<li>{e(k)}: <del>{e(_show(a))}</del> → <ins>{e(_show(b))}</ins></li>"
+                f"<li>{e(k)}: <del>{e(show(a))}</del> → <ins>{e(show(b))}</ins></li>"
                 for k, (a, b) in x["changes"].items()) + "</ul>"
         else:
-            what = e(_values(x["values"]))
+            what = e(values_text(x["values"]))
         rows.append(f'<tr class="change-{kind}"><td>{kind}</td><td>{e(x["layer"])}</td>'
                     f"<td>{country}{key}</td><td>{what}</td>"
                     f"<td>{_source_list(x['sources'], sources)}</td></tr>")

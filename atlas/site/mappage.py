@@ -1,7 +1,7 @@
 """The map page (index.html), rendered by folium with local assets only.
 
 Kept apart from the rest of the site code so the child process that renders it
-(`python -m atlas._render`) imports nothing but folium.
+(`python -m atlas.site.render`) imports nothing but folium.
 """
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from atlas.boundaries import Boundaries
-from atlas.config import CompositeSpec, LayerSpec, output_columns
+from atlas.evidence.schema import CompositeSpec, LayerSpec
+from atlas.evidence.table import output_columns
 from atlas.join import Country
+from atlas.world.boundaries import Boundaries
 
 
 def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
@@ -168,7 +169,7 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
     `date` (the data's) stamps the GeoPackage.
     """
-    from atlas import datapackage, gis
+    from atlas.exports import datapackage, gis
 
     cols = columns(layers, composites)
     table = rows(countries, layers, composites)

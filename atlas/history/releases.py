@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from atlas import evidence
 from atlas.errors import AtlasError
-from atlas.records import Dataset, Record
+from atlas.evidence.model import Dataset, Record
 
 RELEASES_DIR = "releases"
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
@@ -165,9 +166,7 @@ def diff(old: Snapshot | None, new: Snapshot) -> dict[str, list[dict[str, Any]]]
 
 def from_seeds(seeds: Path) -> Snapshot:
     """The snapshot of a seeds folder's records, validated (errors raise ValidationFailed)."""
-    from atlas import api
-
-    return snapshot(api.load(seeds), label=str(seeds))
+    return snapshot(evidence.load_valid(seeds), label=str(seeds))
 
 
 def resolve(what: str, seeds: Path) -> Snapshot:

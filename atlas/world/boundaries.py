@@ -23,8 +23,8 @@ _HEAD, _MID, _TAIL = b'{"geometry":', b',"properties":', b',"type":"Feature"}'
 
 def default_path() -> Path:
     """The installed copy (wheel) or, in a source checkout, the repository's `geodata/`."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_geodata" / FILE_NAME, here.parent / "geodata" / FILE_NAME):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_geodata" / FILE_NAME, package.parent / "geodata" / FILE_NAME):
         if candidate.is_file():
             return candidate
     raise AtlasError(f"boundaries not found: {FILE_NAME}; run `atlas geodata` to derive them")

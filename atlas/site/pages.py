@@ -10,9 +10,9 @@ import hashlib
 import html
 from typing import Any
 
+from atlas.evidence.model import Dataset
 from atlas.join import Country
 from atlas.join import readable as readable_texts
-from atlas.records import Dataset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; base-uri 'none'; form-action 'none'")

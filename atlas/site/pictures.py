@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
-from atlas.webgeom import visible_polygons
+from atlas.world.webgeom import visible_polygons
 
 WIDTH = 1600
 MAP_BOX = (40, 92, 1560, 780)  # left, top, right, bottom of the map area, in pixels

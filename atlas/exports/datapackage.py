@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from atlas.config import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
+from atlas.evidence.schema import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
 
 NO_DATA = ""  # how the CSVs write "no data" (no record): an empty cell
 _KEY = {"name": "iso3", "type": "string", "title": "Country key",

@@ -1,0 +1,199 @@
+"""Citations (citations.csv): each record tied to its sources, each quote checked against
+its source's local copy, and each record's confidence computed from its sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from atlas.errors import Problem, close_matches
+from atlas.evidence import quotes
+from atlas.evidence.model import (
+    CITATION_COLUMNS,
+    CITATIONS_FILE,
+    MAX_EVIDENCE,
+    MAX_QUOTE,
+    SOURCES_FILE,
+    STANCES,
+    UNREAD,
+    UNRESOLVED,
+    Citation,
+    Record,
+    Source,
+)
+from atlas.evidence.records import read_csv
+from atlas.evidence.schema import Config, LayerSpec
+from atlas.world import countries
+
+
+def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
+                   records: dict[str, dict[str, Record]], sources: dict[str, Source],
+                   known: frozenset[str], problems: list[Problem],
+                   docs: quotes.Documents | None = None,
+                   refused: dict[str, set[str]] | None = None) -> None:
+    """Attach citations to records; check sources exist and quotes stand in their documents
+    (`docs`; None: quotes are not checked). A citation of a row refused for its own problems
+    (`refused`, by layer; see load_layer) is passed over: that row's problem says it all."""
+    refused = refused or {}
+    path = seeds / CITATIONS_FILE
+    shown = str(path)
+    used: set[str] = set()
+    for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4], problems):
+        layer = row["layer"]
+        if layer not in records:
+            close = close_matches(layer, list(records), n=1)
+            problems.append(Problem(shown, line, "layer", f"unknown layer {layer!r}",
+                                    f"did you mean {close[0]!r}?" if close
+                                    else f"expected one of: {', '.join(records)}"))
+            continue
+        spec = next(s for s in layers if s.id == layer)
+        if UNREAD in refused.get(layer, ()):
+            used.add(row["source"])  # not "unused": its citations wait for the file
+            continue
+        if spec.many:
+            record = records[layer].get(row["country"])
+            if record is None and row["country"].casefold() in refused.get(layer, ()):
+                continue
+            if record is None:
+                close = close_matches(row["country"], list(records[layer]), n=1)
+                problems.append(Problem(shown, line, "country",
+                                        f"no {layer} record with id {row['country']!r}",
+                                        f"did you mean {close[0]!r}?" if close
+                                        else f"in a {layer} citation, 'country' holds the id"))
+                continue
+        else:
+            res = countries.resolve(row["country"], known)
+            gone = refused.get(layer, set())
+            if (res.key or row["country"].casefold()) in gone and \
+                    res.key not in records[layer]:
+                continue
+            if res.key is None:
+                problems.append(Problem(shown, line, "country", res.message, res.hint))
+                continue
+            record = records[layer].get(res.key)
+            if record is None:
+                problems.append(Problem(
+                    shown, line, "country", f"no {layer} record for {row['country']!r} ({res.key})",
+                    f"{spec.file} has rows whose country is not understood (see there); fix "
+                    "those first" if UNRESOLVED in gone else
+                    f"add a row to {spec.file} or remove this one"))
+                continue
+        sid = row["source"]
+        source = sources.get(sid)
+        if source is None:
+            problems.append(Problem(shown, line, "source", f"unknown source id {sid!r}",
+                                    _source_hint(seeds, sid, sources)))
+            continue
+        if not row["locator"]:
+            problems.append(Problem(shown, line, "locator", "is required",
+                                    "e.g. L123 (line in the document), a section, or a page"))
+            continue
+        used.add(sid)
+        quote, evidence = row.get("quote", ""), row.get("evidence", "")
+        stance = row.get("stance", "") or "supports"
+        if stance not in STANCES:
+            problems.append(Problem(shown, line, "stance", f"unknown stance {stance!r} "
+                                    f"(expected one of: {', '.join(STANCES)})",
+                                    "contradicts: the source speaks against the value"))
+            continue
+        if not quote and not evidence:
+            problems.append(Problem(shown, line, "evidence", "no evidence and no quote",
+                                    "say in a sentence of your own what the source states, or "
+                                    "give a short verbatim quote"))
+            continue
+        for field, text, limit in (("quote", quote, MAX_QUOTE),
+                                   ("evidence", evidence, MAX_EVIDENCE)):
+            if len(text) > limit:
+                problems.append(Problem(shown, line, field, f"{len(text)} characters; at most "
+                                        f"{limit}", "keep a quote to the phrase that pins the "
+                                        "value, evidence to a sentence or two"))
+        if quote:
+            _check_quote(source, row["locator"], quote, shown, line, problems, docs)
+        record.citations.append(Citation(sid, row["locator"], quote, evidence, stance))
+    for layer, recs in records.items():
+        for rec in recs.values():
+            if not rec.citations:
+                spec_file = next(s.file for s in layers if s.id == layer)
+                what = f"id {rec.id!r}" if rec.id else repr(rec.written)
+                problems.append(Problem(str(seeds / spec_file), rec.line,
+                                        "id" if rec.id else "country", f"{what} has no citation",
+                                        f"add a row '{layer},{rec.ref},<source>,<locator>,"
+                                        f"<quote>,<evidence>,supports' to {CITATIONS_FILE}"))
+            elif not any(c.stance == "supports" for c in rec.citations):
+                spec_file = next(s.file for s in layers if s.id == layer)
+                problems.append(Problem(str(seeds / spec_file), rec.line,
+                                        "id" if rec.id else "country",
+                                        f"{rec.ref!r} has no citation that supports its value",
+                                        "a value needs a source that states it"))
+    for sid in sources:
+        if sid not in used:
+            problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
+                                    f"source {sid!r} is not cited", warning=True))
+
+
+def _source_hint(seeds: Path, sid: str, sources: dict[str, Source]) -> str:
+    """Where sources are defined, and the closest id there if one is close."""
+    close = close_matches(sid, list(sources), n=1, cutoff=0.5)
+    return (f"sources are defined in {seeds / SOURCES_FILE} (column id)"
+            + (f"; did you mean {close[0]!r}?" if close else ""))
+
+
+def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int,
+                 problems: list[Problem], docs: quotes.Documents | None) -> None:
+    """Append a problem unless the quote stands in the source's local copy near the locator.
+
+    Without `docs` or a local copy there is no check; a source whose copy is absent from the
+    documents folder goes into `docs.missing` (reported once, by _report_missing_documents)."""
+    if docs is None or not source.document:
+        return
+    try:
+        result = docs.check(source.document, locator, quote)
+    except quotes.DocumentError as exc:
+        problems.append(Problem(shown, line, "quote", f"cannot check it: {exc}"))
+        return
+    if result is None:
+        docs.missing.add(source.id)
+        return
+    if not result.ok:
+        hint = (f"it stands at L{result.found_at}" if result.found_at
+                else "copy the phrase exactly as the document has it")
+        problems.append(Problem(shown, line, "quote",
+                                f"not found in {source.document} at {locator}", hint))
+
+
+def _report_missing_documents(seeds: Path, docs: quotes.Documents | None,
+                              problems: list[Problem]) -> None:
+    """One line for all the local copies that are not there."""
+    if docs is None or not docs.missing:
+        return
+    problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
+                            f"the local copies of {len(docs.missing)} source(s) are not in "
+                            f"{docs.root}; their quotes were not checked",
+                            "give the folder with --documents DIR (or [atlas] documents in "
+                            "layers.toml)", warning=True))
+
+
+def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
+                      cfg: Config, seeds: Path, problems: list[Problem]) -> None:
+    """Give every record the confidence the rule computes from its supporting sources; a typed
+    confidence that differs is an override and needs its reason."""
+    for spec in cfg.layers:
+        recs = records[spec.id]
+        for ref, rec in recs.items():
+            by_publisher: dict[str, set[str]] = {}
+            for cit in rec.citations:
+                src = sources[cit.source]
+                if cit.stance == "supports" and src.kind in cfg.confidence.kinds:
+                    by_publisher.setdefault((src.publisher or src.id).casefold(),
+                                            set()).add(src.kind)
+            level, reason = cfg.confidence.level(by_publisher)
+            if rec.confidence and rec.confidence != level:
+                if not rec.confidence_reason:
+                    problems.append(Problem(
+                        str(seeds / spec.file), rec.line, "confidence",
+                        f"{rec.confidence!r} differs from the rule's {level!r} ({reason})",
+                        "leave it empty to use the rule, or give confidence_reason for the "
+                        "override"))
+                    continue
+                level = rec.confidence
+                reason = f"{rec.confidence_reason} (the rule alone gives {level}: {reason})"
+            recs[ref] = rec._replace(confidence=level, confidence_reason=reason)

@@ -1,0 +1,236 @@
+"""The codebook's shape: layers, fields, classes, composites and the confidence rule as typed
+values (read and checked from `seeds/layers.toml` by atlas.evidence.codebook)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+CONFIG_NAME = "layers.toml"
+
+
+FIELD_TYPES = ("class", "enum", "list", "text", "int", "number")
+
+
+SCALES = ("categorical", "ordinal")
+
+
+#: Columns every records file has, in the order a new file should list them.
+COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivation", "note")
+
+
+#: Layers with `rows = "many"` (several records per country, e.g. projects) also need an id.
+MANY_COLUMNS = ("id", *COMMON_COLUMNS)
+
+
+ROWS = ("one", "many")
+
+
+CONFIDENCE = ("low", "medium", "high")  # in order: a second independent source raises one step
+
+
+VOCABULARIES = ("", "companies")
+
+
+class ClassSpec(NamedTuple):
+    """One class of a layer: the stored value, its legend label and its fill colour."""
+
+    value: str
+    label: str
+    color: str
+    min: float | None = None  # count/composite layers: the class from this many rows (or score) up
+    rule: str = ""  # the codebook: what a source must say for a country to get this value
+    example: str = ""  # one short example of the rule applied
+
+
+class FieldSpec(NamedTuple):
+    """One layer-specific column of a records file."""
+
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    requires: str = ""
+    help: str = ""
+    vocabulary: str = ""  # "companies": each item must name a company in companies.csv
+
+
+class LayerSpec(NamedTuple):
+    """A map layer: where its records live, their fields, and how the map shows them."""
+
+    id: str
+    title: str
+    file: str
+    value: str
+    scale: str
+    description: str
+    classes: tuple[ClassSpec, ...]
+    fields: tuple[FieldSpec, ...]
+    rows: str = "one"
+
+    @property
+    def many(self) -> bool:
+        """Several records per country (the map shows how many)."""
+        return self.rows == "many"
+
+    def class_for_count(self, n: int) -> str:
+        """The class of a country with `n` records in a count layer."""
+        return class_at(self.classes, n, default=str(n))
+
+    @property
+    def class_values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.classes)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (MANY_COLUMNS if self.many else COMMON_COLUMNS) + tuple(f.name for f in self.fields)
+
+    def to_json(self) -> dict[str, Any]:
+        """What the site needs to know about the layer."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "value": self.value,
+            "scale": self.scale,
+            "rows": self.rows,
+            "description": self.description,
+            "classes": [{"value": c.value, "label": c.label, "color": c.color,
+                         **({"rule": c.rule} if c.rule else {})} for c in self.classes],
+            "fields": [{"name": f.name, "type": f.type, "help": f.help} for f in self.fields],
+        }
+
+
+def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
+    """The class with the highest `min` that `x` reaches (count and composite layers)."""
+    fitting = [c for c in classes if c.min is not None and c.min <= x]
+    return max(fitting, key=lambda c: c.min or 0).value if fitting else default
+
+
+#: Names the atlas makes or uses itself, which no layer, composite or field may take: the columns
+#: every download row starts with, and the keys every object has in the site's JavaScript.
+BASE_COLUMNS = ("iso3", "name", "name_zh")
+
+
+_JS_KEYS = ("constructor", "prototype", "toString", "valueOf", "hasOwnProperty",
+            "isPrototypeOf", "propertyIsEnumerable", "toLocaleString")
+
+
+RESERVED_IDS = (*BASE_COLUMNS, *_JS_KEYS)
+
+
+#: Files of the seeds folder that are not layer files.
+OWN_FILES = ("sources.csv", "citations.csv", "companies.csv", "aggregates.csv")
+
+
+#: Every setting layers.toml may hold, table by table (anything else is a typo).
+TOP_KEYS = ("atlas", "layer", "composite", "confidence", "codebook")
+
+
+ATLAS_KEYS = ("title", "data_date", "licence", "licence_id", "publisher", "base_url",
+              "documents")
+
+
+LAYER_KEYS = ("id", "title", "file", "value", "scale", "rows", "description", "classes", "fields")
+
+
+CLASS_KEYS = ("value", "label", "color", "min", "rule", "example")
+
+
+FIELD_KEYS = ("name", "type", "required", "values", "min", "max", "requires", "help",
+              "vocabulary")
+
+
+COMPOSITE_KEYS = ("id", "title", "description", "min_components", "components", "classes")
+
+
+COMPONENT_KEYS = ("layer", "weight", "scores")
+
+
+#: Local copies and the configuration itself are read whole; a larger file is refused.
+MAX_CONFIG_BYTES = 10_000_000
+
+
+class Config(NamedTuple):
+    """Everything `layers.toml` says."""
+
+    layers: tuple[LayerSpec, ...]
+    composites: tuple[CompositeSpec, ...]
+    meta: dict[str, str]
+    confidence: ConfidenceRule
+    rules: tuple[str, ...]  # the codebook's general rules
+
+
+class Component(NamedTuple):
+    """One layer in a composite: its weight and the score (0–1) of each of its class values."""
+
+    layer: str
+    weight: float
+    scores: dict[str, float]
+
+
+class CompositeSpec(NamedTuple):
+    """A layer computed from others: the weighted mean of the components a country has data for.
+
+    A missing component is left out of the mean (not counted as zero); a country needs at least
+    `min_components` to get a score.
+    """
+
+    id: str
+    title: str
+    description: str
+    min_components: int
+    components: tuple[Component, ...]
+    classes: tuple[ClassSpec, ...]
+
+    def score(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The score and its explanation for one country's {layer: class value}, or None."""
+        parts = []
+        for c in self.components:
+            value = values.get(c.layer)
+            parts.append({"layer": c.layer, "weight": c.weight, "value": value,
+                          "score": None if value is None else c.scores.get(str(value))})
+        present = [p for p in parts if p["score"] is not None]
+        if len(present) < self.min_components:
+            return None
+        total = sum(p["weight"] for p in present)
+        score = round(sum(p["weight"] * p["score"] for p in present) / total, 3)
+        cls = class_at(self.classes, score, default=self.classes[0].value)
+        return {"value": cls, "score": score, "components": parts,
+                "missing": [p["layer"] for p in parts if p["score"] is None]}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "value": "score", "scale": "ordinal",
+            "rows": "composite", "description": self.description, "fields": [],
+            "min_components": self.min_components,
+            "components": [c._asdict() for c in self.components],
+            "classes": [{"value": c.value, "label": c.label, "color": c.color, "min": c.min}
+                        for c in self.classes],
+        }
+
+
+class ConfidenceRule(NamedTuple):
+    """How a record's confidence follows from its sources (layers.toml, `[confidence]`): each
+    source kind gives a level; the best supporting source sets it, and sources from more than
+    one publisher (independent) raise it one step."""
+
+    kinds: dict[str, str]
+    help: dict[str, str]
+
+    def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
+        """The level and a one-line reason, for the supporting sources' kinds by publisher."""
+        # Ties between kinds of one level are broken by name, never by set order: the reason
+        # is printed on the pages, whose versions must not change from one process to the next.
+        kinds = sorted({k for ks in kinds_by_publisher.values() for k in ks},
+                       key=lambda k: (-CONFIDENCE.index(self.kinds[k]), k))
+        if not kinds:
+            return "low", "no supporting source"
+        best = CONFIDENCE.index(self.kinds[kinds[0]])
+        reason = f"best source: {kinds[0].replace('_', ' ')} ({CONFIDENCE[best]})"
+        if len(kinds_by_publisher) > 1 and best < len(CONFIDENCE) - 1:
+            best += 1
+            reason += f"; {len(kinds_by_publisher)} independent publishers: one step up"
+        elif len(kinds_by_publisher) > 1:
+            reason += f"; {len(kinds_by_publisher)} independent publishers"
+        return CONFIDENCE[best], reason
