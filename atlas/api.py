@@ -88,12 +88,13 @@ def countries_frame(dataset: Dataset):  # -> geopandas.GeoDataFrame
     A country with no record in a layer has <NA> there (no data); `none` is a class value.
     """
     from atlas import join
-    from atlas.exports import datapackage, gis, tables
+    from atlas.evidence import tableschema
+    from atlas.exports import gis, tables
     from atlas.world import boundaries
 
     bounds = boundaries.load()
     countries = join.join(bounds, dataset)
     table = tables.rows(countries, dataset.layers, dataset.composites)
-    fields = datapackage.table_fields(dataset.layers, dataset.composites)
+    fields = tableschema.fields(dataset.layers, dataset.composites)
     return gis.frame(table, tables.columns(dataset.layers, dataset.composites), fields,
                      bounds.geometry_json)

@@ -24,8 +24,9 @@ from typing import Any, NamedTuple
 from atlas import TITLE, __version__, evidence, join, output
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
-from atlas.evidence import codebook, loader, model, schema
-from atlas.exports import datapackage, tables
+from atlas.evidence import codebook, loader, model, schema, tableschema
+from atlas.evidence.model import Dataset
+from atlas.exports import catalog, datapackage, tables
 from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases
 from atlas.site import changes as changes_page
@@ -156,7 +157,7 @@ def _page(cache: Cache, tiles: str | None) -> Iterator[Callable[[], bytes]]:
             proc.communicate()
 
 
-def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boundaries,
+def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.Boundaries,
                 with_pictures: bool) -> dict[str, bytes]:
     """Every file of the site but the page: site data, assets, geometry, downloads, pages and
     pictures, as {path in the site: bytes}."""
@@ -183,11 +184,11 @@ def _site_files(cache: Cache, seeds: Path, dataset: Any, bounds: boundaries.Boun
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
     if with_pictures:
-        files.update(_pictures(cache, data))
+        files.update(_pictures(cache, dataset, countries, meta))
     return files
 
 
-def _history(seeds: Path, dataset: Any,
+def _history(seeds: Path, dataset: Dataset,
              countries: tuple[join.Country, ...]) -> tuple[dict[str, Any], str]:
     """What changed in each release in seeds/releases/ and since the last one; and the last
     release's version if the records are that release's, else ""."""
@@ -198,7 +199,7 @@ def _history(seeds: Path, dataset: Any,
     return hist, released[-1].version if released and not unreleased else ""
 
 
-def _described(hist: dict[str, Any], dataset: Any, files: dict[str, bytes],
+def _described(hist: dict[str, Any], dataset: Dataset, files: dict[str, bytes],
                meta: dict[str, Any]) -> dict[str, bytes]:
     """What changed (changes.json, changes.html) and the Data Package describing every
     download."""
@@ -207,13 +208,14 @@ def _described(hist: dict[str, Any], dataset: Any, files: dict[str, bytes],
     data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
             if name.startswith("data/") and name.count("/") == 1}
     out["data/datapackage.json"] = datapackage.package(
-        data, tables.tables(dataset.layers, dataset.composites),
-        datapackage.table_fields(dataset.layers, dataset.composites),
+        data, catalog.downloads(dataset.layers, dataset.composites),
+        tableschema.fields(dataset.layers, dataset.composites),
         meta, datapackage.sources(dataset.sources))
     return out
 
 
-def _pictures(cache: Cache, data: dict[str, Any]) -> dict[str, bytes]:
+def _pictures(cache: Cache, dataset: Dataset, countries: tuple[join.Country, ...],
+              meta: dict[str, Any]) -> dict[str, bytes]:
     """PNG and SVG of every layer, each cached by what it shows: an edit redraws only the
     pictures it changes, and the sheet of shapes is read only if one must be drawn."""
     sheet: list[pictures.Sheet] = []
@@ -225,30 +227,27 @@ def _pictures(cache: Cache, data: dict[str, Any]) -> dict[str, bytes]:
             return pictures.png(sheet[0], pic)
         return pictures.svg(sheet[0], pic).encode()
 
+    specs = (*dataset.layers, *dataset.composites)
+    counts = join.coverage(countries, [spec.id for spec in specs])
     out: dict[str, bytes] = {}
-    for layer in data["layers"]:
-        lid = layer["id"]
-        values = {key: (c["layers"].get(lid) or {}).get("value")
-                  for key, c in data["countries"].items()}
-        parts = [c["layer"] for c in layer.get("components", [])] or [lid]  # a composite's too
-        pic = pictures.picture(layer, values, data["coverage"][lid], data["meta"],
-                               _publishers(data, parts))
+    for spec in specs:
+        values = {c.iso3: (c.layers.get(spec.id) or {}).get("value") for c in countries}
+        parts = [c.layer for c in getattr(spec, "components", ())] or [spec.id]  # a composite's
+        pic = pictures.picture(spec, values, counts[spec.id], meta, _publishers(dataset, parts))
         for fmt in ("png", "svg"):
-            out[f"pictures/{lid}.{fmt}"] = cache.get(
-                f"picture-{lid}.{fmt}", pic.key(), lambda fmt=fmt, pic=pic: draw(fmt, pic))
+            out[f"pictures/{spec.id}.{fmt}"] = cache.get(
+                f"picture-{spec.id}.{fmt}", pic.key(), lambda fmt=fmt, pic=pic: draw(fmt, pic))
     return out
 
 
-def _publishers(data: dict[str, Any], layer_ids: list[str]) -> list[str]:
+def _publishers(dataset: Dataset, layer_ids: list[str]) -> list[str]:
     """Who published the sources the records of these layers cite, most cited first."""
     counts: Counter[str] = Counter()
-    for country in data["countries"].values():
-        for lid in layer_ids:
-            rec = country["layers"].get(lid)
-            for item in (rec.get("items", [rec]) if rec else []):
-                for cit in item.get("citations", []):
-                    src = data["sources"].get(cit["source"], {})
-                    counts[src.get("publisher") or src.get("title") or cit["source"]] += 1
+    for lid in layer_ids:
+        for rec in dataset.records.get(lid, {}).values():
+            for cit in rec.citations:
+                src = dataset.sources.get(cit.source)
+                counts[(src and (src.publisher or src.title)) or cit.source] += 1
     return [name for name, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas.cli import cli
-from atlas.evidence import codebook, table
+from atlas.evidence import codebook, tableschema
 from atlas.exports import tables
 
 #: A problem line: the file, a line number (a whole-file problem may have none), the message.
@@ -168,10 +168,10 @@ def test_layers_toml_that_is_not_a_text_file(seeds: Path, kind: str) -> None:
 
 
 def test_the_reserved_check_knows_every_download_column() -> None:
-    """table.output_columns is what tables.columns writes (so the collision check sees every
+    """tableschema.output_columns is what tables.columns writes (so the collision check sees every
     column the downloads will have)."""
     cfg = codebook.load_all(Path(__file__).parent.parent / "seeds")
-    made = [c for c, _ in table.output_columns(cfg.layers, cfg.composites)]
+    made = [c for c, _ in tableschema.output_columns(cfg.layers, cfg.composites)]
     assert made == tables.columns(cfg.layers, cfg.composites)
     assert len(set(made)) == len(made)
 

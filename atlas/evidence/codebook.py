@@ -32,7 +32,7 @@ from atlas.evidence.schema import (
     FieldSpec,
     LayerSpec,
 )
-from atlas.evidence.table import output_columns
+from atlas.evidence.tableschema import output_columns
 from atlas.evidence.tomlcheck import (
     _ID,
     _Check,

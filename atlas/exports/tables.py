@@ -17,7 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from atlas.evidence.schema import CompositeSpec, LayerSpec
-from atlas.evidence.table import output_columns
+from atlas.evidence.tableschema import columns as table_columns
+from atlas.evidence.tableschema import fields as table_fields
+from atlas.exports.catalog import tables
 from atlas.join import Country
 from atlas.world.boundaries import Boundaries
 
@@ -60,9 +62,9 @@ def composite_properties(comp: CompositeSpec, country: Country) -> dict[str, Any
 
 
 def columns(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = ()) -> list[str]:
-    """The column order of the table (CSV) and of the GeoJSON properties: the columns whose
-    names layers.toml's checks reserve (config.output_columns)."""
-    return [name for name, _maker in output_columns(layers, composites)]
+    """The column order of the table (CSV) and of the GeoJSON properties: the columns of
+    atlas.evidence.tableschema, whose names layers.toml's checks reserve."""
+    return [c.name for c in table_columns(layers, composites)]
 
 
 def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...],
@@ -142,17 +144,6 @@ def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
     return make()
 
 
-def tables(layers: tuple[LayerSpec, ...],
-           composites: tuple[CompositeSpec, ...] = ()) -> dict[str, list[str]]:
-    """Every CSV download (its name in data/) and its columns: the whole table, its spreadsheet
-    variant, and one per layer (the key and names, then the layer's own columns)."""
-    cols = columns(layers, composites)
-    out = {"atlas.csv": cols, "atlas-excel.csv": cols}
-    for lid in [s.id for s in layers] + [c.id for c in composites]:
-        out[f"{lid}.csv"] = cols[:3] + [c for c in cols if c == lid or c.startswith(f"{lid}_")]
-    return out
-
-
 def excel_csv(data: bytes) -> bytes:
     """The CSV with a UTF-8 byte-order mark: Excel then reads the Chinese names as UTF-8 when
     the file is double-clicked (without one it assumes the computer's local encoding)."""
@@ -169,7 +160,7 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
     `date` (the data's) stamps the GeoPackage.
     """
-    from atlas.exports import datapackage, gis
+    from atlas.exports import gis
 
     cols = columns(layers, composites)
     table = rows(countries, layers, composites)
@@ -186,7 +177,7 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
     out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", lambda: gis.fill(
-        boundaries.gpkg_template(), table, cols, datapackage.table_fields(layers, composites),
+        boundaries.gpkg_template(), table, cols, table_fields(layers, composites),
         date))
     csvs = tables(layers, composites)
     for lid in ids:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
+from atlas.evidence.schema import CompositeSpec, LayerSpec
 from atlas.world.webgeom import visible_polygons
 
 WIDTH = 1600
@@ -103,18 +104,18 @@ class Picture(NamedTuple):
                            self.subtitle], sort_keys=True)
 
 
-def picture(layer: dict[str, Any], values: dict[str, Any], counts: dict[str, int],
+def picture(layer: LayerSpec | CompositeSpec, values: dict[str, Any], counts: dict[str, int],
             meta: dict[str, Any], publishers: list[str] = ()) -> Picture:
-    """The picture of one layer (as in the site data): `values` is each country's class value
+    """The picture of one layer or composite: `values` is each country's class value
     (None: no data), `counts` the layer's legend counts (join.coverage, as the site shows them)
     and `publishers` who published the sources its records cite, most cited first.
     The source line names the data's date, not its version hash, so editing one layer's records
     leaves the other layers' pictures (and their cache entries) unchanged."""
-    colors = {c["value"]: c["color"] for c in layer["classes"]}
+    colors = {c.value: c.color for c in layer.classes}
     fills = {key: None if value is None else colors[str(value)]
              for key, value in sorted(values.items())}
     legend: list[tuple[str, str | None, int]] = [
-        (c["label"], c["color"], counts.get(c["value"], 0)) for c in layer["classes"]]
+        (c.label, c.color, counts.get(c.value, 0)) for c in layer.classes]
     legend.append(("No data", None, counts.get("_no_data", 0)))
     named = "; ".join(publishers[:5]) + (f" and {len(publishers) - 5} more" if
                                          len(publishers) > 5 else "")
@@ -123,10 +124,10 @@ def picture(layer: dict[str, Any], values: dict[str, Any], counts: dict[str, int
         f"{meta.get('title', 'DSR Atlas')}{where}, data of {meta.get('data_date', '')}: every "
         "value's sources on the atlas site. Boundaries: Natural Earth, de facto; Antarctica not "
         "shown.")
-    subtitle = layer.get("description", "").split(". ")[0].rstrip(".")
+    subtitle = layer.description.split(". ")[0].rstrip(".")
     if len(subtitle) > 150:
         subtitle = subtitle[:147].rsplit(" ", 1)[0] + " …"
-    return Picture(layer["id"], layer["title"], fills, legend, source, subtitle)
+    return Picture(layer.id, layer.title, fills, legend, source, subtitle)
 
 
 def _legend_cells(legend: list[tuple[str, str | None, int]]

@@ -1,0 +1,108 @@
+"""The records as one table, one row per country: every column, in order, with its type, its
+description and the layer or composite that makes it.
+
+This is the one schema of the downloads: the CSV and GeoJSON writers take its order, the
+GeoPackage and the Data Package its types and descriptions, and layers.toml's checks refuse two
+layers that would make one column.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from atlas.evidence.schema import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
+
+#: How the CSVs write "no data" (no record): an empty cell.
+NO_DATA = ""
+_LIST = "a list, '; '-separated"
+
+
+class Column(NamedTuple):
+    """One column of the table: its name, its Table Schema type and description, its
+    constraints, and the layer or composite that makes it ("" for the country's own)."""
+
+    name: str
+    type: str
+    description: str
+    maker: str = ""
+    constraints: tuple[tuple[str, Any], ...] = ()
+    title: str = ""
+
+    def field(self) -> dict[str, Any]:
+        """The column as a Frictionless Table Schema field."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.title:
+            out["title"] = self.title
+        out["description"] = self.description
+        kept = {k: v for k, v in self.constraints if v is not None}
+        if kept:
+            out["constraints"] = kept
+        return out
+
+
+def _col(name: str, ftype: str, description: str, maker: str = "", title: str = "",
+         **constraints: Any) -> Column:
+    return Column(name, ftype, description, maker, tuple(constraints.items()), title)
+
+
+def _field_column(spec: LayerSpec, f: FieldSpec) -> Column:
+    name = f"{spec.id}_{f.name}"
+    if f.type in ("class", "enum"):
+        return _col(name, "string", f.help, spec.id, enum=list(f.values))
+    if f.type in ("int", "number"):
+        return _col(name, "integer" if f.type == "int" else "number", f.help, spec.id,
+                    minimum=f.min, maximum=f.max)
+    return _col(name, "string", f"{f.help} ({_LIST})" if f.type == "list" else f.help, spec.id)
+
+
+def _base() -> list[Column]:
+    return [
+        _col("iso3", "string", "ISO 3166-1 alpha-3 (Kosovo XKX; polygons without an ISO code "
+             "keep Natural Earth's ADM0_A3)", title="Country key", required=True, unique=True,
+             pattern="[A-Z]{3}"),
+        _col("name", "string", "English name (Natural Earth)", required=True),
+        _col("name_zh", "string", "Chinese name (Natural Earth, corrected)"),
+    ]
+
+
+def columns(layers: tuple[LayerSpec, ...],
+            composites: tuple[CompositeSpec, ...] = ()) -> list[Column]:
+    """Every column of the table, in the downloads' order."""
+    cols = _base()
+    for spec in layers:
+        lid = spec.id
+        cols += [_col(lid, "string", f"{spec.title}: the value the map shows; empty = no data",
+                      lid, enum=list(spec.class_values)),
+                 _col(f"{lid}_year", "integer", "the year the fact refers to", lid)]
+        if spec.many:
+            cols += [_col(f"{lid}_count", "integer", "how many rows the sources name", lid,
+                          minimum=1),
+                     _col(f"{lid}_items", "string", f"the rows' ids ({_LIST})", lid)]
+        else:
+            cols.append(_col(f"{lid}_confidence", "string", "computed from the sources' kinds",
+                             lid, enum=list(CONFIDENCE)))
+        cols.append(_col(f"{lid}_sources", "string",
+                         f"'<source id> <locator>' ({_LIST}); see the package's sources", lid))
+        if not spec.many:  # a many-row layer's rows are listed by id, their fields not spread
+            cols += [_field_column(spec, f) for f in spec.fields if f.name != spec.value]
+    for comp in composites:
+        cols += [_col(comp.id, "string", f"{comp.title}: the class of the score", comp.id,
+                      enum=[c.value for c in comp.classes]),
+                 _col(f"{comp.id}_score", "number", "0–1; empty = too few layers with data",
+                      comp.id, minimum=0, maximum=1),
+                 _col(f"{comp.id}_missing", "string", f"layers left out ({_LIST})", comp.id)]
+    return cols
+
+
+def output_columns(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = ()
+                   ) -> list[tuple[str, str]]:
+    """Every column's name and maker, in order: two makers of one column would overwrite each
+    other (layers.toml's checks refuse that)."""
+    return [(c.name, c.maker) for c in columns(layers, composites)]
+
+
+def fields(layers: tuple[LayerSpec, ...],
+           composites: tuple[CompositeSpec, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Every column as a Table Schema field, by name (a later maker of a name wins, as in the
+    rows; a valid configuration has none)."""
+    return {c.name: c.field() for c in columns(layers, composites)}
