@@ -8,23 +8,9 @@ For notebooks (see atlas.api)::
     atlas.countries_frame(data)           # geopandas.GeoDataFrame, every country and layer
 """
 
+from atlas.evidence.schema import TITLE
+
 __version__ = "0.1.0"
-TITLE = "DSR Atlas: China's Digital Silk Road"
-
-
-def package_dir(name: str, install: str):  # -> pathlib.Path
-    """Where an installed package's files are, found without importing it; a clear error with
-    the `install` advice if it is missing."""
-    import importlib.util
-    from pathlib import Path
-
-    from atlas.errors import AtlasError
-
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise AtlasError(f"the package {name!r} is not installed; {install}")
-    return Path(next(iter(spec.submodule_search_locations)))
-
 
 #: The notebook API (atlas.api), imported on first use so that `import atlas` stays light.
 API = ("load", "layer_frame", "countries_frame")

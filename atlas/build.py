@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from atlas import TITLE, __version__, evidence, join, output
+from atlas import __version__, evidence, join, output
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
 from atlas.evidence import codebook, loader, model, schema, tableschema
 from atlas.evidence.model import Dataset
+from atlas.evidence.schema import TITLE
 from atlas.exports import catalog, datapackage, tables
 from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases

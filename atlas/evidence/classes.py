@@ -11,8 +11,6 @@ from atlas.evidence.schema import _JS_KEYS, CLASS_KEYS, ClassSpec
 from atlas.evidence.tomlcheck import _ID, _is_number, _known_keys, _shown, _table_list
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
 #: A class value: written in records and in `;`-separated lists, used as a key by the site.
 _CLASS_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")
 

@@ -13,59 +13,29 @@ from typing import Any, NamedTuple
 from atlas.evidence.schema import Config, LayerSpec
 
 SOURCES_FILE = "sources.csv"
-
-
 CITATIONS_FILE = "citations.csv"
-
-
 COMPANIES_FILE = "companies.csv"
-
-
 SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "kind", "document", "note")
-
-
 CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote", "evidence", "stance")
-
-
 COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
-
-
 COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
                  "platform", "other")
-
-
 STANCES = ("supports", "contradicts")
-
-
 #: A quote is a phrase that pins the value, an evidence statement a sentence or two.
 MAX_QUOTE, MAX_EVIDENCE = 300, 400
 AGGREGATES_FILE = "aggregates.csv"
-
-
 AGGREGATE_COLUMNS = ("id", "figure", "what", "source", "locator", "quote", "note")
-
-
 #: A records file is country-level: more rows than this is a mistake, answered at once.
 #: Limits that keep a file's reading within memory: AidData-sized datasets (some 20,000 projects,
 #: with two or three citations each) fit with room to spare.
 MAX_ROWS = 250_000
-
-
 #: After this many errors in one records file the rest of it is not checked (it is not the
 #: file the user meant, or the same mistake repeats).
 MAX_PROBLEMS = 200
-
-
 MAX_BYTES = 100_000_000
-
-
 EARLIEST_YEAR = 1990
-
-
 #: In a layer's refused rows (see load_layer): a row whose country was not understood.
 UNRESOLVED = "\0unresolved"
-
-
 #: In a layer's refused rows: the file itself could not be read (its problem says why).
 UNREAD = "\0unread"
 

@@ -26,8 +26,6 @@ from atlas.files import UnreadableFile, read_regular
 from atlas.world import countries
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+#: The atlas's title where layers.toml's [atlas] table gives none.
+TITLE = "DSR Atlas: China's Digital Silk Road"
 CONFIG_NAME = "layers.toml"
-
-
 FIELD_TYPES = ("class", "enum", "list", "text", "int", "number")
-
-
 SCALES = ("categorical", "ordinal")
-
-
 #: Columns every records file has, in the order a new file should list them.
 COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivation", "note")
-
-
 #: Layers with `rows = "many"` (several records per country, e.g. projects) also need an id.
 MANY_COLUMNS = ("id", *COMMON_COLUMNS)
-
-
 ROWS = ("one", "many")
-
-
 CONFIDENCE = ("low", "medium", "high")  # in order: a second independent source raises one step
-
-
 VOCABULARIES = ("", "companies")
 
 
@@ -110,42 +98,18 @@ def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
 #: Names the atlas makes or uses itself, which no layer, composite or field may take: the columns
 #: every download row starts with, and the keys every object has in the site's JavaScript.
 BASE_COLUMNS = ("iso3", "name", "name_zh")
-
-
 _JS_KEYS = ("constructor", "prototype", "toString", "valueOf", "hasOwnProperty",
             "isPrototypeOf", "propertyIsEnumerable", "toLocaleString")
 
 
 RESERVED_IDS = (*BASE_COLUMNS, *_JS_KEYS)
-
-
 #: Files of the seeds folder that are not layer files.
 OWN_FILES = ("sources.csv", "citations.csv", "companies.csv", "aggregates.csv")
-
-
-#: Every setting layers.toml may hold, table by table (anything else is a typo).
+#: Every setting layers.toml may hold, table by table (anything else is a typo). The tables
+#: that describe a layer, class, field, composite or component hold exactly its fields (below).
 TOP_KEYS = ("atlas", "layer", "composite", "confidence", "codebook")
-
-
 ATLAS_KEYS = ("title", "data_date", "licence", "licence_id", "publisher", "base_url",
               "documents")
-
-
-LAYER_KEYS = ("id", "title", "file", "value", "scale", "rows", "description", "classes", "fields")
-
-
-CLASS_KEYS = ("value", "label", "color", "min", "rule", "example")
-
-
-FIELD_KEYS = ("name", "type", "required", "values", "min", "max", "requires", "help",
-              "vocabulary")
-
-
-COMPOSITE_KEYS = ("id", "title", "description", "min_components", "components", "classes")
-
-
-COMPONENT_KEYS = ("layer", "weight", "scores")
-
 
 #: Local copies and the configuration itself are read whole; a larger file is refused.
 MAX_CONFIG_BYTES = 10_000_000
@@ -234,3 +198,10 @@ class ConfidenceRule(NamedTuple):
         elif len(kinds_by_publisher) > 1:
             reason += f"; {len(kinds_by_publisher)} independent publishers"
         return CONFIDENCE[best], reason
+
+
+LAYER_KEYS = LayerSpec._fields
+CLASS_KEYS = ClassSpec._fields
+FIELD_KEYS = FieldSpec._fields
+COMPOSITE_KEYS = CompositeSpec._fields
+COMPONENT_KEYS = Component._fields

@@ -15,8 +15,6 @@ from atlas.evidence.schema import BASE_COLUMNS, CONFIG_NAME, MAX_CONFIG_BYTES, R
 from atlas.files import UnreadableFile, read_regular
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
-
-
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from atlas import TITLE
 from atlas.errors import AtlasError
+from atlas.evidence.schema import TITLE
 
 MAX_ZOOM = 6
 #: Stands in the page's CSP for the hashes of its inline scripts until they are known.

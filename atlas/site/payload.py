@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from atlas import package_dir
 from atlas.evidence.model import Dataset
+from atlas.files import package_dir
 from atlas.join import Country, coverage
 from atlas.site.mappage import allow_inline_scripts
 
