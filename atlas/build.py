@@ -70,7 +70,7 @@ def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = No
     `documents`: the folder of the sources' local copies (atlas.evidence.load); `cfg`: layers.toml
     if the caller has read it already."""
     bounds = boundaries.load()
-    dataset, problems = evidence.load(seeds, documents, check_quotes, cfg, bounds.keys)
+    dataset, problems = evidence.load(seeds, documents, check_quotes, cfg, bounds)
     return dataset, bounds, Checked(problems)
 
 

@@ -29,10 +29,13 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                    records: dict[str, dict[str, Record]], sources: dict[str, Source],
                    known: frozenset[str], problems: list[Problem],
                    docs: quotes.Documents | None = None,
-                   refused: dict[str, set[str]] | None = None) -> None:
+                   refused: dict[str, set[str]] | None = None,
+                   own_sources: set[str] | None = None) -> None:
     """Attach citations to records; check sources exist and quotes stand in their documents
     (`docs`; None: quotes are not checked). A citation of a row refused for its own problems
-    (`refused`, by layer; see load_layer) is passed over: that row's problem says it all."""
+    (`refused`, by layer; see load_layer) is passed over: that row's problem says it all.
+    `own_sources`: the sources of this folder, each said to be unused if nothing cites it
+    (default: all of `sources`)."""
     refused = refused or {}
     path = seeds / CITATIONS_FILE
     shown = str(path)
@@ -124,7 +127,7 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                         "id" if rec.id else "country",
                                         f"{rec.ref!r} has no citation that supports its value",
                                         "a value needs a source that states it"))
-    for sid in sources:
+    for sid in (sources if own_sources is None else sorted(own_sources)):
         if sid not in used:
             problems.append(Problem(str(seeds / SOURCES_FILE), 0, "id",
                                     f"source {sid!r} is not cited", warning=True))

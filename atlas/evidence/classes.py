@@ -67,8 +67,12 @@ def _classes(entry: dict[str, Any], bad: Callable[..., None], count: bool = Fals
         if not (count or composite) and not texts["rule"].strip():
             bad_class("has no `rule` (the codebook: what a source must say for a country to "
                       "get this value)")
+        symbol = c.get("symbol", "")
+        if not isinstance(symbol, str) or len(symbol) > 2 or (symbol and not symbol.isprintable()):
+            bad_class(f"symbol must be text of one or two characters, got {_shown(symbol)}")
+            symbol = ""
         out.append(ClassSpec(value, texts["label"], texts["color"].upper(), low,
-                             texts["rule"], texts["example"]))
+                             texts["rule"], texts["example"], symbol))
     if not out:
         bad("classes", "at least one class is required")
     return tuple(out)

@@ -19,6 +19,7 @@ from atlas.evidence.schema import (
     FIELD_KEYS,
     FIELD_TYPES,
     LAYER_KEYS,
+    LOCATION_COLUMNS,
     MANY_COLUMNS,
     OWN_FILES,
     ROWS,
@@ -122,10 +123,39 @@ def _layer(entry: Any, n: int, check: _Check) -> LayerSpec | None:
                 f"fields: {', '.join(f.name for f in fields) or 'none'}")
         elif not many and field is not None and field.type != "class":
             bad("value", f"the field the map colours by, {value!r}, must have type = 'class'")
+    located, point_color, point_mark = _points(entry, bad, fields)
     if len(check.problems) > before:
         return None
     return LayerSpec(id=lid, title=title, file=file, value=value, scale=scale,  # type: ignore[arg-type]
-                     description=description, classes=classes, fields=fields, rows=rows)
+                     description=description, classes=classes, fields=fields, rows=rows,
+                     located=located, point_color=point_color, point_mark=point_mark)
+
+
+def _points(entry: dict[str, Any], bad: Callable[..., None],
+            fields: tuple[FieldSpec, ...]) -> tuple[bool, str, str]:
+    """`located` (records say where they are: LOCATION_COLUMNS), and the enum fields whose
+    classes colour (`point_color`) and mark (`point_mark`) the points."""
+    located = entry.get("located", False)
+    if not isinstance(located, bool):
+        bad("located", f"must be true or false, got {_shown(located)}")
+        located = False
+    names = []
+    for key in ("point_color", "point_mark"):
+        name = _text(entry, key, bad) or ""
+        field = next((f for f in fields if f.name == name), None)
+        if name and not located:
+            bad(key, "is for a layer with located = true")
+        elif name and (field is None or not field.classes):
+            bad(key, f"{name!r} must name a field of type 'enum' with classes",
+                f"fields: {', '.join(f.name for f in fields if f.classes) or 'none'}")
+        elif key == "point_mark" and field is not None and not all(c.symbol
+                                                                   for c in field.classes):
+            bad(key, f"every class of {name!r} needs a symbol (one or two characters)")
+        names.append(name)
+    if located and any(f.name in LOCATION_COLUMNS for f in fields):
+        bad("fields", f"{', '.join(LOCATION_COLUMNS)} are the location's own columns in a "
+            "layer with located = true; do not redefine them")
+    return located, names[0], names[1]
 
 
 def _fields(entry: dict[str, Any], bad: Callable[..., None], classes: tuple[ClassSpec, ...],
@@ -165,7 +195,16 @@ def _fields(entry: dict[str, Any], bad: Callable[..., None], classes: tuple[Clas
         if not isinstance(required, bool):
             bad_field(f"required must be true or false, got {_shown(required)}")
         values = f.get("values", ())
-        if values == "classes" or ftype == "class":
+        own: tuple[ClassSpec, ...] = ()
+        if "classes" in f:
+            own = _classes(f, lambda key, message, hint="", item="", nth=1, name=name: bad(
+                "fields", f"field {name!r}: {message}", hint, item or name, nth))
+            if ftype != "enum":
+                bad_field("classes are for a field of type = 'enum'")
+            elif "values" in f:
+                bad_field("give its values either as `values` or as `classes`, not both")
+            values = tuple(c.value for c in own)
+        elif values == "classes" or ftype == "class":
             values = tuple(c.value for c in classes)
         elif not (isinstance(values, list | tuple)
                   and all(isinstance(v, str) and _CLASS_VALUE.fullmatch(v) for v in values)):
@@ -193,7 +232,7 @@ def _fields(entry: dict[str, Any], bad: Callable[..., None], classes: tuple[Clas
         out.append(FieldSpec(name=name, type=ftype, required=required is True,
                              values=tuple(values), min=bounds[0], max=bounds[1],
                              requires=texts["requires"], help=texts["help"],
-                             vocabulary=texts["vocabulary"]))
+                             vocabulary=texts["vocabulary"], classes=own))
     names = {f.name for f in out}
     for f in out:
         if f.requires and (f.requires not in names or f.requires == f.name):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from atlas.errors import AtlasError, Problem, Problems
-from atlas.evidence import codebook, quotes
+from atlas.evidence import codebook, locations, quotes
 from atlas.evidence.citations import _report_missing_documents, load_citations, settle_confidence
 from atlas.evidence.model import (
     AGGREGATES_FILE,
@@ -15,11 +15,14 @@ from atlas.evidence.model import (
     COMPANIES_FILE,
     SOURCES_FILE,
     Dataset,
+    Record,
+    Source,
 )
 from atlas.evidence.records import load_layer
 from atlas.evidence.schema import Config
 from atlas.evidence.sources import company_names, load_aggregates, load_companies, load_sources
 from atlas.world import boundaries
+from atlas.world.boundaries import Boundaries
 
 
 def documents_root(seeds: Path, cfg: Config, documents: Path | None = None) -> Path:
@@ -29,20 +32,23 @@ def documents_root(seeds: Path, cfg: Config, documents: Path | None = None) -> P
 
 
 def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
-         cfg: Config | None = None, known: frozenset[str] | None = None
+         cfg: Config | None = None, bounds: Boundaries | None = None
          ) -> tuple[Dataset, Problems]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
     Raises AtlasError for a missing folder and ValidationFailed for a bad layers.toml (nothing
     else can be read without it). `documents`: the folder of the sources' local copies, to
     check quotes against (see documents_root); `cfg`: layers.toml if the caller has read it
-    already; `known`: the country keys (by default the boundaries').
+    already; `bounds`: the boundaries, if the caller has read them.
+
+    Records an import wrote (`seeds/imported/<name>/`: a layer's file, sources.csv,
+    citations.csv) are read as the hand-written ones are, after them.
     """
     if not seeds.is_dir():
         raise AtlasError(f"{seeds}: seeds folder not found (use --seeds DIR)")
     cfg = cfg or codebook.load_all(seeds)
-    if known is None:
-        known = boundaries.load().keys
+    bounds = bounds or boundaries.load()
+    known = bounds.keys
     problems = Problems()
     docs = quotes.Documents(documents_root(seeds, cfg, documents)) if check_quotes else None
     companies = load_companies(seeds, problems)
@@ -52,6 +58,9 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
                for spec in cfg.layers}
     sources = load_sources(seeds, problems, tuple(cfg.confidence.kinds))
     load_citations(seeds, cfg.layers, records, sources, known, problems, docs, refused)
+    for folder in imported_folders(seeds):
+        _load_imported(folder, cfg, known, names, records, sources, problems, docs)
+    _place(cfg, records, seeds, bounds, problems)
     settle_confidence(records, sources, cfg, seeds, problems)
     aggregates = load_aggregates(seeds, sources, problems, docs)
     _report_missing_documents(seeds, docs, problems)
@@ -70,3 +79,54 @@ def load_valid(seeds: Path, documents: Path | None = None, check_quotes: bool = 
     dataset, problems = load(seeds, documents, check_quotes)
     problems.raise_errors()
     return dataset
+
+
+IMPORTED = "imported"
+
+
+def imported_folders(seeds: Path) -> list[Path]:
+    """The folders of imported records (`seeds/imported/<name>/`), in name order."""
+    root = seeds / IMPORTED
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def _load_imported(folder: Path, cfg: Config, known: frozenset[str],
+                   names: dict[str, str] | None, records: dict[str, dict[str, Record]],
+                   sources: dict[str, Source], problems: Problems,
+                   docs: quotes.Documents | None) -> None:
+    """Add the records, sources and citations of one import folder. A source the seeds define
+    already keeps the seeds' description (the import reuses it by id)."""
+    specs = tuple(s for s in cfg.layers if (folder / s.file).is_file())
+    refused: dict[str, set[str]] = {s.id: set() for s in specs}
+    found = {s.id: load_layer(s, folder, known, problems, names, refused[s.id]) for s in specs}
+    own = load_sources(folder, problems, tuple(cfg.confidence.kinds)) \
+        if (folder / SOURCES_FILE).is_file() else {}
+    new = {sid: src for sid, src in own.items() if sid not in sources}
+    sources.update(new)
+    load_citations(folder, specs, found, sources, known, problems, docs, refused, set(new))
+    for spec in specs:
+        for ref, rec in found[spec.id].items():
+            if ref in records[spec.id]:
+                first = records[spec.id][ref]
+                problems.append(Problem(str(folder / spec.file), rec.line, "id",
+                                        f"{ref!r} is also a record of {spec.file} (line "
+                                        f"{first.line}) in the seeds", "rename one of them"))
+                continue
+            records[spec.id][ref] = rec
+
+
+def _place(cfg: Config, records: dict[str, dict[str, Record]], seeds: Path,
+           bounds: Boundaries, problems: Problems) -> None:
+    """Give every located record its point: cities through the gazetteer, coordinates
+    checked against the country, a country's representative point where no place is named."""
+    gazetteer, shapes = locations.Gazetteer(), locations.Shapes(bounds.geometry_json)
+    for spec in cfg.layers:
+        if not spec.located:
+            continue
+        for ref, rec in records[spec.id].items():
+            if rec.location is None:
+                continue
+            placed = locations.place(rec.location, rec.key, str(seeds / spec.file), rec.line,
+                                     problems, gazetteer, shapes)
+            if placed is not None:
+                records[spec.id][ref] = rec._replace(location=placed)

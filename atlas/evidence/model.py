@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from atlas.evidence.locations import Location
 from atlas.evidence.schema import Config, LayerSpec
 
 SOURCES_FILE = "sources.csv"
@@ -101,6 +102,7 @@ class Record(NamedTuple):
     note: str
     citations: list[Citation]  # filled in from citations.csv
     id: str = ""  # in layers with several records per country
+    location: Location | None = None  # in layers with located = true
 
     @property
     def ref(self) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from atlas.clock import current_year
 from atlas.errors import Problem, close_matches
+from atlas.evidence import locations
 from atlas.evidence.model import (
     COMPANIES_FILE,
     EARLIEST_YEAR,
@@ -26,6 +27,7 @@ from atlas.files import UnreadableFile, read_regular
 from atlas.world import countries
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
@@ -146,6 +148,11 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
                 canonical.append(names[item.casefold()])
             return list(dict.fromkeys(canonical))
         return items
+    if spec.type == "date":
+        if not _DATE.fullmatch(text) or not _real_date(text):
+            bad(f"{text!r} is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2024-03-01")
+            return None
+        return text
     if spec.type in ("int", "number"):
         try:
             number: float = int(text) if spec.type == "int" else float(text)
@@ -163,6 +170,18 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
             return None
         return number
     return text
+
+
+def _real_date(text: str) -> bool:
+    """A date of the calendar (no 30 February), written as _DATE allows."""
+    import datetime
+
+    parts = [int(x) for x in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
 
 
 def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
@@ -238,6 +257,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                 problems.append(Problem(shown, line, spec_field.requires,
                                         f"is required when {spec_field.name} is given"))
         year = _year(row.get("year", ""), this_year, shown, line, problems)
+        location = locations.parse(row, shown, line, problems) if spec.located else None
         confidence = row.get("confidence", "")
         if confidence and confidence not in CONFIDENCE:
             close = close_matches(confidence.lower(), CONFIDENCE, n=1)
@@ -253,7 +273,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
             key=res.key, written=row["country"], line=line, values=values, year=year,
             confidence=confidence, confidence_reason=row.get("confidence_reason", ""),
             derivation=row.get("derivation", ""), note=row.get("note", ""), citations=[],
-            id=rid,
+            id=rid, location=location,
         )
     if len(out) == size:
         refused.update(pending)

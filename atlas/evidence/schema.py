@@ -8,13 +8,17 @@ from typing import Any, NamedTuple
 #: The atlas's title where layers.toml's [atlas] table gives none.
 TITLE = "DSR Atlas: China's Digital Silk Road"
 CONFIG_NAME = "layers.toml"
-FIELD_TYPES = ("class", "enum", "list", "text", "int", "number")
+FIELD_TYPES = ("class", "enum", "list", "text", "int", "number", "date")
 SCALES = ("categorical", "ordinal")
 #: Columns every records file has, in the order a new file should list them.
 COMMON_COLUMNS = ("country", "year", "confidence", "confidence_reason", "derivation", "note")
 #: Layers with `rows = "many"` (several records per country, e.g. projects) also need an id.
 MANY_COLUMNS = ("id", *COMMON_COLUMNS)
 ROWS = ("one", "many")
+#: Layers with `located = true` also say where each record is (atlas.evidence.locations).
+LOCATION_COLUMNS = ("precision", "place", "city", "lon", "lat")
+#: How precisely a record's point is known, most precise first.
+PRECISIONS = ("exact", "approximate", "city", "admin", "country")
 CONFIDENCE = ("low", "medium", "high")  # in order: a second independent source raises one step
 VOCABULARIES = ("", "companies")
 
@@ -28,6 +32,13 @@ class ClassSpec(NamedTuple):
     min: float | None = None  # count/composite layers: the class from this many rows (or score) up
     rule: str = ""  # the codebook: what a source must say for a country to get this value
     example: str = ""  # one short example of the rule applied
+    symbol: str = ""  # a point's mark on the map (a kind of project), one or two characters
+
+    def to_json(self) -> dict[str, Any]:
+        """A field's class for the site (a composite's and a layer's are written by them)."""
+        return {"value": self.value, "label": self.label, "color": self.color,
+                **({"symbol": self.symbol} if self.symbol else {}),
+                **({"rule": self.rule} if self.rule else {})}
 
 
 class FieldSpec(NamedTuple):
@@ -42,6 +53,7 @@ class FieldSpec(NamedTuple):
     requires: str = ""
     help: str = ""
     vocabulary: str = ""  # "companies": each item must name a company in companies.csv
+    classes: tuple[ClassSpec, ...] = ()  # an enum's values with labels, colours and rules
 
 
 class LayerSpec(NamedTuple):
@@ -56,6 +68,9 @@ class LayerSpec(NamedTuple):
     classes: tuple[ClassSpec, ...]
     fields: tuple[FieldSpec, ...]
     rows: str = "one"
+    located: bool = False  # each record has a place (LOCATION_COLUMNS) and is drawn as a point
+    point_color: str = ""  # the enum field whose classes colour the points (e.g. status)
+    point_mark: str = ""  # the enum field whose classes' symbols mark the points (e.g. kind)
 
     @property
     def many(self) -> bool:
@@ -72,7 +87,12 @@ class LayerSpec(NamedTuple):
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (MANY_COLUMNS if self.many else COMMON_COLUMNS) + tuple(f.name for f in self.fields)
+        return ((MANY_COLUMNS if self.many else COMMON_COLUMNS)
+                + (LOCATION_COLUMNS if self.located else ())
+                + tuple(f.name for f in self.fields))
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
 
     def to_json(self) -> dict[str, Any]:
         """What the site needs to know about the layer."""
@@ -85,7 +105,11 @@ class LayerSpec(NamedTuple):
             "description": self.description,
             "classes": [{"value": c.value, "label": c.label, "color": c.color,
                          **({"rule": c.rule} if c.rule else {})} for c in self.classes],
-            "fields": [{"name": f.name, "type": f.type, "help": f.help} for f in self.fields],
+            "fields": [{"name": f.name, "type": f.type, "help": f.help,
+                        **({"classes": [c.to_json() for c in f.classes]} if f.classes else {})}
+                       for f in self.fields],
+            **({"located": True, "point_color": self.point_color,
+                "point_mark": self.point_mark} if self.located else {}),
         }
 
 
