@@ -27,7 +27,7 @@ from atlas.errors import AtlasError, Problem, ValidationFailed
 from atlas.evidence import codebook, loader, model, schema, tableschema
 from atlas.evidence.model import Dataset
 from atlas.evidence.schema import TITLE
-from atlas.exports import catalog, datapackage, tables
+from atlas.exports import catalog, datapackage, points, tables
 from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases
 from atlas.site import changes as changes_page
@@ -178,10 +178,15 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
         files[f"data/{name}"] = cache.get(name, "", lambda level=level, variable=variable:
                                           webgeom.script(bounds.web(level), variable).encode())
+    located = join.points(dataset, countries)
     files.update(tables.files(bounds, countries, dataset.layers, dataset.composites,
-                              cached=cache.get, date=meta.get("data_date", "")))
+                              cached=cache.get, date=meta.get("data_date", ""),
+                              points=points.gpkg_tables(located, dataset.layers,
+                                                        dataset.sources)))
+    files.update(points.files(located, dataset.layers, dataset.sources))
+    origins = tuple(sorted({p.record.origin for p in located if p.licensed}))
     hist, meta["release"] = _history(seeds, dataset, countries)
-    files.update(_described(hist, dataset, files, meta))
+    files.update(_described(hist, dataset, files, meta, origins))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
     if with_pictures:
@@ -201,7 +206,7 @@ def _history(seeds: Path, dataset: Dataset,
 
 
 def _described(hist: dict[str, Any], dataset: Dataset, files: dict[str, bytes],
-               meta: dict[str, Any]) -> dict[str, bytes]:
+               meta: dict[str, Any], origins: tuple[str, ...] = ()) -> dict[str, bytes]:
     """What changed (changes.json, changes.html) and the Data Package describing every
     download."""
     out = {"data/changes.json": changes.to_json(hist),
@@ -209,9 +214,11 @@ def _described(hist: dict[str, Any], dataset: Dataset, files: dict[str, bytes],
     data = {name.removeprefix("data/"): b for name, b in {**files, **out}.items()
             if name.startswith("data/") and name.count("/") == 1}
     out["data/datapackage.json"] = datapackage.package(
-        data, catalog.downloads(dataset.layers, dataset.composites),
+        data, catalog.downloads(dataset.layers, dataset.composites, origins),
         tableschema.fields(dataset.layers, dataset.composites),
-        meta, datapackage.sources(dataset.sources))
+        meta, datapackage.sources(dataset.sources),
+        {s.id: {c.name: c.field() for c in tableschema.point_columns(s)}
+         for s in dataset.layers if s.located})
     return out
 
 

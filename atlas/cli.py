@@ -182,6 +182,50 @@ def serve(seeds: Path, out: Path, host: str, port: int, interval: float) -> None
         raise click.ClickException(str(exc)) from exc
 
 
+@cli.group(name="import")
+def import_() -> None:
+    """Bring another tracker's projects in as records (seeds/imported/)."""
+
+
+@import_.command()
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option("--geometry", type=click.Path(path_type=Path), default=None,
+              help="AidData's shapes: a folder of <id>.geojson files, or a combined GeoJSON or "
+                   "GeoPackage; each project gets a point inside its shape.")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
+@click.option("--gcdf-version", default="3.0", show_default=True,
+              help="The GCDF version of the table, recorded with every imported record.")
+def aiddata(table: Path, geometry: Path | None, seeds: Path, gcdf_version: str) -> None:
+    """Import the ICT projects of AidData's GCDF project table.
+
+    TABLE is GCDF's project table: the full download (126 columns) or the geocoding table
+    final_input.csv (17 columns). The COMMUNICATIONS sector is kept; rows of other sectors
+    whose title names ICT are kept and marked for review. Everything goes into
+    seeds/imported/aiddata/, rewritten whole; decide on single rows in
+    seeds/imported/aiddata.decisions.csv (id,decision,kind,note; decision accept, reject or
+    kind).
+
+    \b
+    Example:
+        atlas import aiddata GCDF_3.0.csv --geometry geojsons/
+    """
+    from atlas.importers import aiddata as importer
+
+    try:
+        meta = importer.run(table, seeds, geometry, gcdf_version)
+    except AtlasError as exc:
+        raise click.ClickException(f"nothing imported.\n{exc}") from exc
+    skipped = sum(meta["skipped"].values())
+    click.echo(f"imported {meta['imported']} ICT projects from {table.name} into "
+               f"{seeds / 'imported' / 'aiddata'} ({meta['for_review']} to review, {skipped} "
+               "rows left out)")
+    for why, n in meta["skipped"].items():
+        click.echo(f"  left out: {n} {why}")
+    if len(meta["inputs"]) > 1:
+        points = meta["inputs"][1]["points"]
+        click.echo("  points: " + (", ".join(f"{n} {k}" for k, n in points.items()) or "none"))
+
+
 @cli.command()
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True)
 @click.option("--documents", type=click.Path(file_okay=False, path_type=Path), default=None,

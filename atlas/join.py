@@ -65,6 +65,8 @@ def record_json(record: Record, value_field: str,
         "note": readable(record.note),
         "fields": {k: v for k, v in record.values.items() if k != value_field},
         "citations": [c._asdict() for c in record.citations],
+        **({"location": record.location.to_json()} if record.location else {}),
+        **({"origin": record.origin} if record.origin else {}),
     }
 
 
@@ -124,3 +126,36 @@ def coverage(countries: tuple[Country, ...], layer_ids: list[str]) -> dict[str, 
             counts[str(rec["value"])] = counts.get(str(rec["value"]), 0) + 1
         out[lid] = counts
     return out
+
+
+class Point(NamedTuple):
+    """A located record (a project) where the map draws it, with what its downloads say."""
+
+    layer: str
+    id: str
+    iso3: str
+    country: str
+    lon: float
+    lat: float
+    record: Record
+
+    @property
+    def licensed(self) -> bool:
+        """Derived from another database's shapes under its own licence (AidData's, from
+        OpenStreetMap: ODbL), so published in a file of its own."""
+        return bool(self.record.origin) and self.record.location.precision != "country"
+
+
+def points(dataset: Dataset, countries: tuple[Country, ...]) -> tuple[Point, ...]:
+    """Every located record with its point, by layer and id."""
+    names = {c.iso3: c.name for c in countries}
+    out = []
+    for spec in dataset.layers:
+        if not spec.located:
+            continue
+        for rid, rec in sorted(dataset.records[spec.id].items()):
+            if rec.location is None or rec.location.point is None:
+                continue
+            lon, lat = rec.location.point
+            out.append(Point(spec.id, rid, rec.key, names.get(rec.key, rec.key), lon, lat, rec))
+    return tuple(out)

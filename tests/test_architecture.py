@@ -18,11 +18,12 @@ ALLOWED = {
     "evidence": {"helpers", "world"},
     "join": {"helpers", "world", "evidence"},
     "history": {"helpers", "world", "evidence"},
+    "importers": {"helpers", "world", "evidence"},
     "exports": {"helpers", "world", "evidence", "join"},
     "site": {"helpers", "world", "evidence", "join", "history", "exports"},
     "build": {"helpers", "world", "evidence", "join", "history", "exports", "site"},
     "entry": {"helpers", "world", "evidence", "join", "history", "exports", "site", "build",
-              "entry"},
+              "importers", "entry"},
 }
 
 

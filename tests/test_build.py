@@ -65,7 +65,10 @@ def test_downloads_schema_and_no_data_vs_none(built_site: Path) -> None:
         assert [r["iso3"] for r in layer] == list(by_key)  # every country, joinable by iso3
         assert lid in layer[0]
         assert not any(k.startswith("mou") for k in layer[0] if lid != "mou")
-    assert not list((built_site / "data").glob("*.geojson"))[1:]  # the shapes once: atlas.geojson
+    for other in set((built_site / "data").glob("*.geojson")) - {built_site / "data" /
+                                                                  "atlas.geojson"}:
+        kinds = {f["geometry"]["type"] for f in read_geojson(other)["features"]}
+        assert kinds == {"Point"}, other  # the shapes once, in atlas.geojson; points apart
     rows = list(csv.DictReader(io.StringIO((built_site / "data" / "atlas.csv").read_text())))
     tur_row = next(r for r in rows if r["iso3"] == "TUR")
     assert tur_row["mou"] == "digital_economy_initiative" and tur_row["cloud"] == ""

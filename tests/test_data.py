@@ -65,10 +65,11 @@ def test_the_geopackage_opens_in_gdal_as_multipolygons(built_site: Path) -> None
     import pyogrio
 
     path = built_site / "data" / "atlas.gpkg"
-    info = pyogrio.read_info(path)
-    assert pyogrio.list_layers(path).tolist() == [["atlas", "MultiPolygon"]]
+    info = pyogrio.read_info(path, layer="atlas")
+    assert pyogrio.list_layers(path).tolist() == [["atlas", "MultiPolygon"],
+                                                  ["projects", "Point"]]
     assert info["crs"] == "EPSG:4326" and info["features"] == 250
-    frame = pyogrio.read_dataframe(path)
+    frame = pyogrio.read_dataframe(path, layer="atlas")
     by_key = frame.set_index("iso3")
     for layer, values in RECORDS.items():
         assert by_key[layer].dropna().to_dict() == values
@@ -76,8 +77,11 @@ def test_the_geopackage_opens_in_gdal_as_multipolygons(built_site: Path) -> None
     assert by_key.loc["CHN", "name_zh"] == "中华人民共和国"
     # No wall-clock time in the file: the same data gives the same bytes.
     with sqlite3.connect(path) as db:
-        assert db.execute("select last_change from gpkg_contents").fetchone()[0] == \
-            "2026-11-23T00:00:00Z"
+        assert {r[0] for r in db.execute("select last_change from gpkg_contents")} == \
+            {"2026-11-23T00:00:00Z"}
+    points = pyogrio.read_dataframe(path, layer="projects")
+    assert points.crs == "EPSG:4326" and list(points["id"]) == ["sau-cloud-jv"]
+    assert points.geometry.iloc[0].geom_type == "Point"
 
 
 def test_geojson_and_csv_open_in_geopandas_and_pandas(built_site: Path) -> None:
@@ -152,7 +156,8 @@ def test_the_geopackage_follows_an_edit_and_matches_the_api(seeds: Path, tmp_pat
     build.run(seeds, tmp_path / "site")
     edit_record(seeds / "cloud.csv", "BRA,", ",25,", ",30,")
     build.run(seeds, tmp_path / "site")
-    gpkg = pyogrio.read_dataframe(tmp_path / "site" / "data" / "atlas.gpkg").set_index("iso3")
+    gpkg = pyogrio.read_dataframe(tmp_path / "site" / "data" / "atlas.gpkg",
+                                  layer="atlas").set_index("iso3")
     api = atlas.countries_frame(atlas.load(seeds)).set_index("iso3")
     assert gpkg.loc["BRA", "cloud_share_pct"] == 30
     assert list(gpkg.columns) == list(api.columns)

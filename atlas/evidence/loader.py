@@ -112,7 +112,7 @@ def _load_imported(folder: Path, cfg: Config, known: frozenset[str],
                                         f"{ref!r} is also a record of {spec.file} (line "
                                         f"{first.line}) in the seeds", "rename one of them"))
                 continue
-            records[spec.id][ref] = rec
+            records[spec.id][ref] = rec._replace(origin=folder.name)
 
 
 def _place(cfg: Config, records: dict[str, dict[str, Record]], seeds: Path,

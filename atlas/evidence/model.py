@@ -103,6 +103,7 @@ class Record(NamedTuple):
     citations: list[Citation]  # filled in from citations.csv
     id: str = ""  # in layers with several records per country
     location: Location | None = None  # in layers with located = true
+    origin: str = ""  # "" for a hand-written record, else the import's name (aiddata)
 
     @property
     def ref(self) -> str:

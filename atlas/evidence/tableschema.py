@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from atlas.evidence.schema import CONFIDENCE, CompositeSpec, FieldSpec, LayerSpec
+from atlas.evidence.schema import CONFIDENCE, PRECISIONS, CompositeSpec, FieldSpec, LayerSpec
 
 #: How the CSVs write "no data" (no record): an empty cell.
 NO_DATA = ""
@@ -45,8 +45,8 @@ def _col(name: str, ftype: str, description: str, maker: str = "", title: str = 
     return Column(name, ftype, description, maker, tuple(constraints.items()), title)
 
 
-def _field_column(spec: LayerSpec, f: FieldSpec) -> Column:
-    name = f"{spec.id}_{f.name}"
+def _field_column(spec: LayerSpec, f: FieldSpec, prefix: bool = True) -> Column:
+    name = f"{spec.id}_{f.name}" if prefix else f.name
     if f.type in ("class", "enum"):
         return _col(name, "string", f.help, spec.id, enum=list(f.values))
     if f.type in ("int", "number"):
@@ -106,3 +106,33 @@ def fields(layers: tuple[LayerSpec, ...],
     """Every column as a Table Schema field, by name (a later maker of a name wins, as in the
     rows; a valid configuration has none)."""
     return {c.name: c.field() for c in columns(layers, composites)}
+
+
+def point_columns(spec: LayerSpec) -> list[Column]:
+    """Every column of a located layer's own table (`data/<layer>.csv`, one row per record,
+    e.g. per project) and of its points' properties, in order."""
+    lid = spec.id
+    cols = [_col("id", "string", "the record's id", lid, required=True, unique=True),
+            *_base()[:2],
+            _col("country", "string", "the country's English name (Natural Earth)", lid),
+            _col("lon", "number", "longitude of the point drawn (WGS 84); empty where another "
+                 "licence holds it (see the note of the package)", lid, minimum=-180,
+                 maximum=180),
+            _col("lat", "number", "latitude of the point drawn (WGS 84)", lid, minimum=-90,
+                 maximum=90),
+            _col("precision", "string", "how precisely the place is known; 'country': the "
+                 "sources name no place and the point is the country's", lid,
+                 enum=list(PRECISIONS)),
+            _col("place", "string", "the place as the sources name it", lid),
+            _col("city", "string", "the city the point stands for (GeoNames)", lid)]
+    cols = [c for c in cols if c.name != "name"]  # the row's own name is a field
+    cols += [_field_column(spec, f, prefix=False) for f in spec.fields]
+    cols += [_col("year", "integer", "the year the record refers to", lid),
+             _col("confidence", "string", "computed from the sources' kinds", lid,
+                  enum=list(CONFIDENCE)),
+             _col("origin", "string", "'' for a hand-entered record, else the database it was "
+                  "imported from (aiddata)", lid),
+             _col("source_urls", "string", f"the sources' addresses ({_LIST})", lid),
+             _col("sources", "string",
+                  f"'<source id> <locator>' ({_LIST}); see the package's sources", lid)]
+    return cols

@@ -16,9 +16,10 @@ from atlas.evidence.tableschema import NO_DATA
 from atlas.exports.catalog import Download
 
 
-def table_schema(cols: list[str], fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def table_schema(cols: list[str], fields: dict[str, dict[str, Any]],
+                 key: str = "iso3") -> dict[str, Any]:
     """The Table Schema of a CSV with these columns (in this order)."""
-    return {"fields": [fields[c] for c in cols], "primaryKey": ["iso3"],
+    return {"fields": [fields[c] for c in cols], "primaryKey": [key],
             "missingValues": [NO_DATA]}
 
 
@@ -28,28 +29,36 @@ def _integrity(data: bytes) -> dict[str, Any]:
 
 def package(files: dict[str, bytes], downloads: list[Download],
             fields: dict[str, dict[str, Any]], meta: dict[str, Any],
-            sources: list[dict[str, str]]) -> bytes:
+            sources: list[dict[str, str]],
+            record_fields: dict[str, dict[str, dict[str, Any]]] | None = None) -> bytes:
     """The descriptor for the `downloads` (atlas.exports.catalog) present in `files` ({name in
     data/: bytes}).
 
     `fields`: the table's columns as Table Schema fields (atlas.evidence.tableschema); `meta`:
     layers.toml's [atlas] table with data_version and release; `sources`: the bibliography as
-    Data Package sources (title, path).
+    Data Package sources (title, path); `record_fields`: by located layer, the columns of its
+    own table of records (tableschema.point_columns).
     """
     resources = []
     for d in downloads:
         if d.name not in files:
             continue
         if d.tabular:
-            resources.append({
+            schema = (table_schema(list(d.columns), (record_fields or {})[d.layer], key="id")
+                      if d.rows == "records" else table_schema(list(d.columns), fields))
+            resource = {
                 "name": d.name.rsplit(".", 1)[0], "path": d.name,
                 "profile": "tabular-data-resource", "format": d.format,
                 "mediatype": d.mediatype, "encoding": d.encoding, "description": d.description,
-                **_integrity(files[d.name]), "schema": table_schema(list(d.columns), fields)})
+                **_integrity(files[d.name]), "schema": schema}
         else:
-            resources.append({"name": d.name.replace(".", "-"), "path": d.name,
-                              "format": d.format, "mediatype": d.mediatype,
-                              "description": d.description, **_integrity(files[d.name])})
+            resource = {"name": d.name.replace(".", "-"), "path": d.name,
+                        "format": d.format, "mediatype": d.mediatype,
+                        "description": d.description, **_integrity(files[d.name])}
+        if d.licence:
+            resource["licenses"] = [{"name": d.licence[0], "title": d.licence[1],
+                                     "path": d.licence[2]}]
+        resources.append(resource)
     licence_id = meta.get("licence_id", "")
     licence = ({"name": licence_id, "path": f"https://spdx.org/licenses/{licence_id}.html",
                 "title": meta.get("licence", licence_id)} if licence_id

@@ -6,9 +6,10 @@ Every geometry is a MultiPolygon, so GDAL (QGIS, R's sf) sees one geometry type 
 
 from __future__ import annotations
 
+import struct
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Table Schema types → nullable pandas dtypes (no data stays missing, never NaN-as-zero).
 _DTYPES = {"integer": "Int64", "number": "Float64", "string": "string"}
@@ -46,12 +47,54 @@ def frame(table: list[dict[str, Any]], cols: list[str], fields: dict[str, dict[s
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
 
 
+class PointTable(NamedTuple):
+    """A table of points for the GeoPackage: its name, columns (with `lon`, `lat`), their
+    Table Schema fields and the rows."""
+
+    name: str
+    cols: list[str]
+    fields: dict[str, dict[str, Any]]
+    rows: list[dict[str, Any]]
+
+
+def _point_blob(lon: float, lat: float) -> bytes:
+    """A GeoPackage geometry: the 'GP' header (version 0, little-endian, no envelope, SRS
+    4326), then the point as well-known binary."""
+    return b"GP\x00\x01" + struct.pack("<i", 4326) + struct.pack("<BIdd", 1, 1, lon, lat)
+
+
+def _add_points(db: Any, table: PointTable, date: str) -> None:
+    """A feature table of points, registered as GDAL registers one (no spatial index)."""
+    cols = [c for c in table.cols if c not in ("lon", "lat")]
+    defs = ", ".join(f'"{c}" {_SQL_TYPES[table.fields[c]["type"]]}' for c in cols)
+    db.execute(f'CREATE TABLE "{table.name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+               f'geom POINT, {defs})')
+    marks = ", ".join("?" for _ in range(len(cols) + 1))
+    names = ", ".join(f'"{c}"' for c in cols)
+    numeric = {c for c in cols if table.fields[c]["type"] in ("integer", "number")}
+    rows = [r for r in table.rows if r.get("lon") is not None]
+    db.executemany(f'INSERT INTO "{table.name}" (geom, {names}) VALUES ({marks})',
+                   [[_point_blob(r["lon"], r["lat"])]
+                    + [_cell(r[c]) if c in numeric or r[c] is None else str(_cell(r[c]))
+                       for c in cols] for r in rows])
+    lons, lats = [r["lon"] for r in rows] or [0.0], [r["lat"] for r in rows] or [0.0]
+    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+               "last_change, min_x, min_y, max_x, max_y, srs_id) VALUES "
+               "(?, 'features', ?, '', ?, ?, ?, ?, ?, 4326)",
+               (table.name, table.name, f"{date or '2000-01-01'}T00:00:00Z", min(lons),
+                min(lats), max(lons), max(lats)))
+    db.execute("INSERT INTO gpkg_geometry_columns (table_name, column_name, "
+               "geometry_type_name, srs_id, z, m) VALUES (?, 'geom', 'POINT', 4326, 0, 0)",
+               (table.name,))
+
+
 def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
-         fields: dict[str, dict[str, Any]], date: str = "") -> bytes:
+         fields: dict[str, dict[str, Any]], date: str = "",
+         points: tuple[PointTable, ...] = ()) -> bytes:
     """The GeoPackage with every column of `table`: a copy of `template` (the shapes, iso3 and
     names, as `atlas geodata` wrote it with GDAL) with the other columns added and filled by
     SQLite, and stamped with `date` (the data's), so a build never loads the geo stack and the
-    same values give the same bytes."""
+    same values give the same bytes. `points`: tables of points added beside it."""
     import sqlite3
 
     values = [c for c in cols if c not in ("iso3", "name", "name_zh")]
@@ -69,6 +112,8 @@ def fill(template: bytes, table: list[dict[str, Any]], cols: list[str],
             db.executemany(f'UPDATE "{LAYER_NAME}" SET {sets} WHERE "iso3" = ?', params)
             db.execute("UPDATE gpkg_contents SET last_change = ?",
                        (f"{date or '2000-01-01'}T00:00:00Z",))
+            for extra in points:
+                _add_points(db, extra, date)
         db.execute("VACUUM")  # no free pages left by the update: a compact file
         return db.serialize()
     finally:

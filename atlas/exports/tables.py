@@ -19,7 +19,7 @@ from typing import Any
 from atlas.evidence.schema import CompositeSpec, LayerSpec
 from atlas.evidence.tableschema import columns as table_columns
 from atlas.evidence.tableschema import fields as table_fields
-from atlas.exports.catalog import tables
+from atlas.exports.catalog import downloads
 from atlas.join import Country
 from atlas.world.boundaries import Boundaries
 
@@ -152,13 +152,15 @@ def excel_csv(data: bytes) -> bytes:
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached, date: str = "") -> dict[str, bytes]:
+          cached: Getter = _uncached, date: str = "",
+          points: tuple[Any, ...] = ()) -> dict[str, bytes]:
     """Every download, as {relative path: bytes}, each through `cached` (a Cache.get).
 
     Each file is keyed by its columns and the joined values of the layers it shows, country by
     country in the boundaries' order (the names and geometry come from the boundaries, part of
     the caller's key), so with a cache an edit rewrites only the files of the layers it touched.
-    `date` (the data's) stamps the GeoPackage.
+    `date` (the data's) stamps the GeoPackage; `points` (gis.PointTable) are its tables of
+    points.
     """
     from atlas.exports import gis
 
@@ -176,12 +178,13 @@ def files(boundaries: Boundaries, countries: tuple[Country, ...],
     out = {"data/atlas.geojson": cached("atlas.geojson", every, make(cols)),
            "data/atlas.csv": cached("atlas.csv", every, make(cols, text=True))}
     out["data/atlas-excel.csv"] = excel_csv(out["data/atlas.csv"])
-    out["data/atlas.gpkg"] = cached("atlas.gpkg", f"{date}\0{every}", lambda: gis.fill(
-        boundaries.gpkg_template(), table, cols, table_fields(layers, composites),
-        date))
-    csvs = tables(layers, composites)
-    for lid in ids:
-        own = csvs[f"{lid}.csv"]
-        out[f"data/{lid}.csv"] = cached(f"{lid}.csv", _dump(own) + values[lid],
-                                        make(own, text=True))
+    out["data/atlas.gpkg"] = cached(
+        "atlas.gpkg", f"{date}\0{every}\0{_dump([list(p) for p in points])}",
+        lambda: gis.fill(boundaries.gpkg_template(), table, cols,
+                         table_fields(layers, composites), date, points))
+    for d in downloads(layers, composites):
+        if d.layer and d.rows == "countries":
+            own = list(d.columns)
+            out[f"data/{d.name}"] = cached(d.name, _dump(own) + values[d.layer],
+                                           make(own, text=True))
     return out
