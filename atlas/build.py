@@ -260,7 +260,11 @@ def _publishers(dataset: Dataset, layer_ids: list[str]) -> list[str]:
 
 
 def _seed_files(seeds: Path) -> list[Path]:
-    return sorted(p for p in seeds.glob("*") if p.is_file() and p.suffix in (".csv", ".toml"))
+    """The records and configuration: the seeds' own files and those an import wrote."""
+    own = sorted(p for p in seeds.glob("*") if p.is_file() and p.suffix in (".csv", ".toml"))
+    imported = sorted(p for folder in loader.imported_folders(seeds) for p in folder.glob("*")
+                      if p.is_file() and p.suffix in (".csv", ".json"))
+    return own + imported
 
 
 def _hash_files(paths: list[Path]) -> str:

@@ -245,3 +245,34 @@ def test_decisions_reject_and_rekind_rows_and_hand_entered_projects_are_not_doub
 def test_without_the_download_the_hand_entered_projects_stand_alone(seeds: Path) -> None:
     dataset = evidence.load_valid(seeds)
     assert all(r.origin == "" for r in dataset.records["projects"].values())
+
+
+def test_a_build_publishes_imported_points_apart_under_their_licence(seeds: Path,
+                                                                    tmp_path: Path) -> None:
+    from atlas import build
+
+    out = tmp_path / "site"
+    build.run(seeds, out, pictures=False)
+    table = write_table(tmp_path / "final_input.csv", GEO_HEADER, [
+        geo_row("900301", "PRECISE", "KEN", "Data center in Nairobi"),
+        geo_row("900302", "PRECISE", "KEN", "Telecom network without a shape")])
+    shapes = tmp_path / "geojsons"
+    shapes.mkdir()
+    (shapes / "900301.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        feature("900301", square(36.8, -1.29), "PRECISE")]}), encoding="utf-8")
+    assert run(str(table), "--geometry", str(shapes), "--seeds", str(seeds)).exit_code == 0
+    checked = build.run(seeds, out, pictures=False)
+    assert not checked.up_to_date  # the import is an input of the build
+    data = out / "data"
+    licensed = json.loads((data / "aiddata-projects.geojson").read_text(encoding="utf-8"))
+    assert [f["id"] for f in licensed["features"]] == ["aiddata-900301"]
+    own = json.loads((data / "projects.geojson").read_text(encoding="utf-8"))
+    assert "aiddata-900301" not in {f["id"] for f in own["features"]}
+    assert "aiddata-900302" in {f["id"] for f in own["features"]}  # at its country's point
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        (data / "projects.csv").read_text(encoding="utf-8")))}
+    assert rows["aiddata-900301"]["lon"] == "" and rows["aiddata-900301"]["origin"] == "aiddata"
+    assert rows["aiddata-900301"]["precision"] == "exact"
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["path"] == "aiddata-projects.geojson")
+    assert resource["licenses"][0]["name"] == "ODbL-1.0"
