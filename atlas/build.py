@@ -32,6 +32,7 @@ from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases
 from atlas.site import changes as changes_page
 from atlas.site import mappage, pages, payload, pictures
+from atlas.site import points as site_points
 from atlas.world import boundaries, webgeom
 
 CACHE_DIR = ".atlas-cache"
@@ -168,23 +169,28 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         meta["build_date"] = time.strftime(
             "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+    located = join.points(dataset, countries)
+    origins = tuple(sorted({p.record.origin for p in located if p.licensed}))
+    meta["downloads"] = [{"name": d.name, "menu": d.menu, "layer": d.layer}  # the site's menu
+                         for d in catalog.downloads(dataset.layers, dataset.composites, origins)
+                         if d.menu]
     data = payload.site_data(dataset, countries, meta)
     files = {"data/atlas-data.js": payload.data_js(data).encode()}
     for iso3, layers in payload.details(data).items():
         files[f"data/details/{iso3}.js"] = payload.details_js(iso3, layers).encode()
-    for name, path in {**payload.leaflet_assets(), **payload.own_assets()}.items():
+    for name, path in {**payload.leaflet_assets(), **payload.own_assets(),
+                       **site_points.cluster_assets()}.items():
         files[name] = path.read_bytes()
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):
         files[f"data/{name}"] = cache.get(name, "", lambda level=level, variable=variable:
                                           webgeom.script(bounds.web(level), variable).encode())
-    located = join.points(dataset, countries)
     files.update(tables.files(bounds, countries, dataset.layers, dataset.composites,
                               cached=cache.get, date=meta.get("data_date", ""),
                               points=points.gpkg_tables(located, dataset.layers,
                                                         dataset.sources)))
     files.update(points.files(located, dataset.layers, dataset.sources))
-    origins = tuple(sorted({p.record.origin for p in located if p.licensed}))
+    files["data/points.js"] = site_points.points_js(located, dataset.layers).encode()
     hist, meta["release"] = _history(seeds, dataset, countries)
     files.update(_described(hist, dataset, files, meta, origins))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,

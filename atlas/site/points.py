@@ -1,0 +1,44 @@
+"""What the map needs to draw located records (projects) as points: `data/points.js`, one
+compact row per point (the panel's details come with the country's details file), and the
+clustering library's files (Leaflet.markercluster, from its wheel: never fetched)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from atlas.evidence.schema import LayerSpec
+from atlas.files import package_dir
+from atlas.join import Point
+
+#: A point's row in data/points.js, in this order (the page reads the names from the file).
+COLUMNS = ("id", "iso3", "lon", "lat", "precision", "kind", "status", "year", "name",
+           "companies", "origin", "start_year", "completion_year")
+CLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")
+
+
+def cluster_assets() -> dict[str, Path]:
+    """Leaflet.markercluster's files in the installed wheel, keyed by their path in the site."""
+    base = package_dir("xstatic.pkg.leaflet_markercluster",
+                       "reinstall the atlas (pip install .)") / "data"
+    return {f"assets/{name}": base / name for name in CLUSTER_FILES}
+
+
+def _row(p: Point) -> list[Any]:
+    rec = p.record
+    values = {"id": p.id, "iso3": p.iso3, "lon": p.lon, "lat": p.lat,
+              "precision": rec.location.precision if rec.location else None,
+              "year": rec.year, "origin": rec.origin or None, **rec.values}
+    return [values.get(c) for c in COLUMNS]
+
+
+def points_js(points: tuple[Point, ...], layers: tuple[LayerSpec, ...]) -> str:
+    """The points of every located layer as a script: {layer: {columns, rows}}."""
+    out = {}
+    for spec in layers:
+        if spec.located:
+            out[spec.id] = {"columns": list(COLUMNS),
+                            "rows": [_row(p) for p in points if p.layer == spec.id]}
+    text = json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "window.ATLAS_POINTS=" + text.replace("<", "\\u003c") + ";\n"
