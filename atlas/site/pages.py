@@ -11,6 +11,7 @@ import html
 from typing import Any
 
 from atlas.evidence.model import Dataset
+from atlas.evidence.schema import LayerSpec
 from atlas.join import Country
 from atlas.join import readable as readable_texts
 
@@ -82,6 +83,67 @@ def summary(dataset: Dataset) -> str:
             "links to its sources and to the rule that decided it.")
 
 
+PRECISION_TEXT = {
+    "exact": "a site whose coordinates a source states, or inside a precise shape",
+    "approximate": "near the place, within a shape the source draws only roughly",
+    "city": "the city's point (GeoNames), where the sources name the city only",
+    "admin": "a point of the district or province the sources name",
+    "country": "the sources name no place: drawn at a point inside the country",
+}
+
+
+def _vocabularies(spec: LayerSpec) -> str:
+    """A located layer's points on the map: the colours, marks and precision they show, and
+    the definition of every kind and status."""
+    if not spec.located:
+        return ""
+    parts = [f"<h4>On the map: one mark per {e(spec.id.rstrip('s'))}</h4><p>Each is drawn where "
+             f"its sources place it, coloured by its <em>{e(spec.point_color)}</em> and marked by "
+             f"its <em>{e(spec.point_mark)}</em>; a filled mark is an exact place, a hollow one "
+             "a place known only approximately or coarser:</p><ul>"
+             + "".join(f"<li><code>{e(k)}</code>: {e(v)}</li>" for k, v in PRECISION_TEXT.items())
+             + "</ul>"]
+    for f in spec.fields:
+        if not f.classes:
+            continue
+        rows = "".join(
+            f'<tr id="rule-{e(spec.id)}-{e(f.name)}-{e(c.value)}"><td><code>{e(c.value)}</code>'
+            f'</td><td><span class="swatch" style="background:{e(c.color)}"></span> '
+            f"{e(c.symbol + ' ' if c.symbol else '')}{e(c.label)}</td><td>{e(c.rule)}</td></tr>"
+            for c in f.classes)
+        parts.append(f"<h4>{e(f.name.replace('_', ' ').capitalize())}</h4><table "
+                     'class="atlas-table atlas-codebook"><thead><tr><th>value</th><th>on the '
+                     f"map</th><th>definition</th></tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(parts)
+
+
+#: How the databases that records can be imported from are cited, and their licences.
+IMPORTED = {
+    "aiddata": "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0. AidData at "
+               "William &amp; Mary (ODC-By 1.0). Points derived from its shapes come from "
+               "OpenStreetMap: © OpenStreetMap contributors, ODbL 1.0; they are published in "
+               "<code>data/aiddata-projects.geojson</code> under that licence, not in the atlas's "
+               "own downloads.",
+}
+
+
+def _imported(dataset: Dataset) -> str:
+    """Where imported records come from, with their attribution."""
+    counts: dict[str, int] = {}
+    for recs in dataset.records.values():
+        for rec in recs.values():
+            if rec.origin:
+                counts[rec.origin] = counts.get(rec.origin, 0) + 1
+    if not counts:
+        return ""
+    items = "".join(f"<li>{n} records from <strong>{e(origin)}</strong>: "
+                    f"{IMPORTED.get(origin, 'see seeds/imported/' + e(origin) + '/import.json')}"
+                    "</li>" for origin, n in sorted(counts.items()))
+    return (f'<h2 id="imported">Imported records</h2><p>Records brought in with '
+            f"<code>atlas import</code>, each citing its record in the database:</p><ul>{items}"
+            "</ul>")
+
+
 def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     """The about / methodology page."""
     title = meta.get("title", "DSR Atlas")
@@ -97,7 +159,7 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
         layers.append(f'<section id="layer-{e(spec.id)}"><h3>{e(spec.title)}</h3>'
                       f"<p>{e(spec.description)}</p>{classes}"
                       "<p>No record = <em>no data</em> (hatched grey); the class <code>none</code> "
-                      "means a source says there is none.</p></section>")
+                      f"means a source says there is none.</p>{_vocabularies(spec)}</section>")
     for comp in dataset.composites:
         parts = "".join(
             f"<li>{e(c.layer)} — weight {e(c.weight)}; scores: "
@@ -165,12 +227,22 @@ than one publisher raise it one step. A record may state another level only with
 is listed with its own source.</p>
 <table class="atlas-table"><thead><tr><th>figure</th><th>what</th><th>source</th><th>note</th></tr>
 </thead><tbody>{aggregates}</tbody></table>
-{pictures}<h2>Bibliography</h2>
+{pictures}{_imported(dataset)}<h2>Bibliography</h2>
 <ol>{bibliography}</ol>
 <h2>Boundaries</h2>
 {BOUNDARY_POLICY}
 """
     return page(f"About — {title}", body)
+
+
+def _place(loc: dict[str, Any]) -> str:
+    """Where a record is, and how precisely that is known."""
+    where = loc.get("place") or loc.get("city") or ""
+    point = (f" ({loc['lat']:.4f}, {loc['lon']:.4f})" if "lon" in loc and
+             loc["precision"] != "country" else "")
+    said = "no place named: drawn inside the country" if loc["precision"] == "country" \
+        else f"precision: {loc['precision']}"
+    return f"{e(where)}{e(point)}{'; ' if where or point else ''}{e(said)}"
 
 
 def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
@@ -191,6 +263,12 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
             fields = "".join(
                 f"<dt>{e(k.replace('_', ' '))}</dt><dd>{e('; '.join(v) if isinstance(v, list) else v)}</dd>"
                 for k, v in r["fields"].items() if v not in (None, [], ""))
+            if r.get("id"):
+                fields = f'<dt>id</dt><dd id="{e(r["id"])}"><code>{e(r["id"])}</code></dd>' + fields
+            if r.get("location"):
+                fields += f"<dt>place</dt><dd>{_place(r['location'])}</dd>"
+            if r.get("origin"):
+                fields += f"<dt>imported from</dt><dd>{e(r['origin'])}</dd>"
             meta_rows = "".join(
                 f"<dt>{label}</dt><dd>{e(r[key])}</dd>"
                 for key, label in (("year", "year"), ("confidence", "confidence"),
