@@ -12,7 +12,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from atlas.evidence import codebook, schema
+from atlas.evidence import codebook, locations, schema
 from atlas.world import boundaries
 
 
@@ -24,6 +24,8 @@ def _value(field: schema.FieldSpec, spec: schema.LayerSpec, n: int) -> str:
         return choices[n % len(choices)]
     if field.type in ("int", "number"):
         return str(int(field.min or 0) + n % 10)
+    if field.type == "date":
+        return f"{2014 + n % 12}-{1 + n % 12:02d}-01"
     return f"synthetic {field.name} {n}"
 
 
@@ -32,7 +34,10 @@ def make(seeds: Path, out: Path, projects: int) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(seeds, out)
     spec = next(s for s in codebook.load_all(out).layers if s.many)
-    keys = sorted(boundaries.load().keys)
+    bounds = boundaries.load()
+    keys = sorted(bounds.keys)
+    shapes = locations.Shapes(bounds.geometry_json)
+    inside = {k: shapes.representative(k) for k in keys} if spec.located else {}
     with (out / "sources.csv").open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         source_columns = reader.fieldnames or []
@@ -62,6 +67,13 @@ def make(seeds: Path, out: Path, projects: int) -> Path:
                    year=str(2013 + n % 12))
         for field in spec.fields:
             row[field.name] = _value(field, spec, n)
+        if spec.located and inside.get(row["country"]):  # near a point inside the country
+            lon, lat = inside[row["country"]]
+            row.update(precision=("exact", "approximate")[n % 2],
+                       lon=f"{lon + ((n * 37) % 41 - 20) / 100:.5f}",
+                       lat=f"{lat + ((n * 53) % 41 - 20) / 100:.5f}")
+        elif spec.located:
+            row["precision"] = "country"
         if "confidence" in row and "confidence_reason" in row and not _computed(citation_columns):
             row.update(confidence="low", confidence_reason="synthetic")
         rows.append(row)
