@@ -68,6 +68,19 @@
     return best ? best.value : fallback;
   }
 
+  /* x to 3 decimals as Python's round(x, 3) does: to the nearest on the double's exact value,
+     a tie to the even neighbour. A double lies exactly on a tie only as an odd multiple of 1/16
+     (0.5625 gives 0.562); Math.round(1000 * x) / 1000 would round those up, and others too when
+     1000 * x is itself rounded onto a tie (0.6625, stored just below it, would give 0.663). */
+  function round3(x) {
+    var sixteenths = x * 16;  // exact
+    if (Math.floor(sixteenths) === sixteenths && sixteenths % 2 !== 0) {
+      var n = Math.floor(x * 1000);  // exact too: x * 1000 is a half
+      return (n % 2 === 0 ? n : n + 1) / 1000;
+    }
+    return Number(x.toFixed(3));  // toFixed rounds the exact value: no tie is left here
+  }
+
   /* A composite's score from its components' values (the same rule as
      atlas/evidence/schema.py: CompositeSpec.score). */
   function compositeScore(layer, values) {
@@ -79,7 +92,7 @@
     var present = parts.filter(function (p) { return p.score !== null; });
     if (present.length < layer.min_components) return null;
     var total = present.reduce(function (a, p) { return a + p.weight; }, 0);
-    var score = Math.round(1000 * present.reduce(function (a, p) { return a + p.weight * p.score; }, 0) / total) / 1000;
+    var score = round3(present.reduce(function (a, p) { return a + p.weight * p.score; }, 0) / total);
     return { value: classAt(layer.classes, score, layer.classes[0].value), score: score, components: parts,
       missing: parts.filter(function (p) { return p.score === null; }).map(function (p) { return p.layer; }) };
   }
