@@ -180,14 +180,22 @@ def test_the_page_asks_for_its_scripts_and_styles_at_once(built_site: Path) -> N
     scripts = re.findall(r'<script src="([^"]+)">', html)
     styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     used = [(src, "script") for src in scripts] + [(href, "style") for href in styles]
-    assert preloaded == used and len(used) == 6
+    assert preloaded == used and len(used) == 10
     assert html.index('rel="preload"') < html.index("<script src=")
     assert all((built_site / href).is_file() for href, _kind in used)
 
 
 def test_single_file_works_offline_on_its_own(offline_page, seeds: Path, tmp_path: Path) -> None:
+    from atlas.site.mappage import MAP_SCRIPTS
+
     build.run(seeds, tmp_path / "site", single_file=True)
-    assert b'rel="preload"' not in (tmp_path / "site" / build.STANDALONE).read_bytes()
+    html = (tmp_path / "site" / build.STANDALONE).read_text(encoding="utf-8")
+    assert 'rel="preload"' not in html and "<script src=" not in html
+    # Every part of the map page's script is inline, each in its own script, in the page's order.
+    assets = REPO / "atlas" / "site" / "assets"
+    where = [html.find(f"<script>{(assets / name).read_text(encoding='utf-8')}</script>")
+             for name in MAP_SCRIPTS]
+    assert -1 not in where and where == sorted(where)
     alone = tmp_path / "mail" / "atlas.html"
     alone.parent.mkdir()
     alone.write_bytes((tmp_path / "site" / build.STANDALONE).read_bytes())  # nothing beside it

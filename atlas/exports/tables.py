@@ -119,7 +119,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_safe(text: str) -> str:
     """The one rule for every text cell of every CSV the atlas writes (the table's own CSV
-    export in atlas.js applies the same): text a spreadsheet would run as a formula gets a
+    export in atlas-table.js applies the same): text a spreadsheet would run as a formula gets a
     leading apostrophe, so it is shown as written and never evaluated."""
     return "'" + text if text.startswith(_FORMULA) else text
 

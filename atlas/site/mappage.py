@@ -13,6 +13,11 @@ from atlas.errors import AtlasError
 from atlas.evidence.schema import TITLE
 
 MAX_ZOOM = 6
+#: The map page's own scripts under assets/, in the order the page loads them: ordinary scripts,
+#: not modules (module scripts do not load from file://). atlas-state.js defines the namespace
+#: (window.AtlasSite) that the others add to; the page calls AtlasSite.init once all have run.
+MAP_SCRIPTS = ("atlas-state.js", "atlas-map.js", "atlas-controls.js", "atlas-panel.js",
+               "atlas-table.js")
 #: Stands in the page's CSP for the hashes of its inline scripts until they are known.
 _SCRIPT_HASHES = "'atlas-script-hashes'"
 CSP = (
@@ -34,8 +39,9 @@ def _stable_ids(element: Any, counter: list[int]) -> None:
 def index_html(tiles: str | None = None) -> str:
     """The map page, rendered by folium with local assets only.
 
-    It holds no data: the layers, values and header are drawn by assets/atlas.js from
-    data/atlas-data.js, so the page only changes when the code or the tiles option does.
+    It holds no data: the layers, values and header are drawn by the scripts MAP_SCRIPTS names
+    (assets/atlas-*.js) from data/atlas-data.js, so the page only changes when the code or the
+    tiles option does.
     """
     import branca.element
     import folium
@@ -45,8 +51,7 @@ def index_html(tiles: str | None = None) -> str:
             ("leaflet", "assets/leaflet.js"),
             ("atlas_geometry", "data/geometry-world.js"),
             ("atlas_data", "data/atlas-data.js"),
-            ("atlas", "assets/atlas.js"),
-        ]
+        ] + [(name.removesuffix(".js").replace("-", "_"), f"assets/{name}") for name in MAP_SCRIPTS]
         default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
 
     figure = branca.element.Figure(title=TITLE)

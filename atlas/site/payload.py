@@ -16,7 +16,7 @@ from typing import Any
 from atlas.evidence.model import Dataset
 from atlas.files import package_dir
 from atlas.join import Country, coverage
-from atlas.site.mappage import allow_inline_scripts
+from atlas.site.mappage import MAP_SCRIPTS, allow_inline_scripts
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
                  "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
@@ -30,9 +30,10 @@ def leaflet_assets() -> dict[str, Path]:
 
 
 def own_assets() -> dict[str, Path]:
-    """The atlas's own script and stylesheet, keyed by their path under assets/."""
+    """The atlas's own scripts (the map page's parts, and page.js for the other pages) and
+    stylesheet, keyed by their path under assets/."""
     base = Path(__file__).parent / "assets"
-    return {f"assets/{name}": base / name for name in ("atlas.js", "page.js", "atlas.css")}
+    return {f"assets/{name}": base / name for name in (*MAP_SCRIPTS, "page.js", "atlas.css")}
 
 
 def companies_of(dataset: Dataset, country: Country) -> list[str]:

@@ -1,7 +1,7 @@
 """The geometry the browser draws: quantised to WEB_GRID and delta-encoded, one copy per level.
 
 `atlas geodata` writes these encodings into geodata/ (countries.web.json, countries-world.web.json),
-so a build only wraps them in a script; the site's assets/atlas.js decodes them.
+so a build only wraps them in a script; the site's assets/atlas-map.js decodes them.
 """
 
 from __future__ import annotations

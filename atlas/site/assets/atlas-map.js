@@ -1,0 +1,298 @@
+/* DSR Atlas map page, part 2 of 5: the map. The countries' shapes (world view, and the
+   detailed ones loaded from data/geometry.js on zoom), their colours and tooltips, the
+   no-data hatching, the labels, the legend, and bringing a country into view clear of the
+   panel.
+
+   Relies on atlas-state.js (window.AtlasSite: the data, el, layersById, valueLabel, isPhone
+   and the state: this.layer, this.country, this.record, this.hasCompany), on Leaflet (L) and
+   on data/geometry-world.js (window.ATLAS_GEOMETRY). Adds methods to AtlasSite.Site. */
+(function (A) {
+  "use strict";
+
+  var AtlasSite = A.Site;
+  var D = A.data, el = A.el, layersById = A.layersById, valueLabel = A.valueLabel, isPhone = A.isPhone;
+
+  var NODATA_FILL = "url(#atlas-nodata)";
+
+  /* Shapes come quantised and delta-encoded (see atlas/world/webgeom.py: encode); they are
+     decoded straight into Leaflet LatLngs, without building GeoJSON first. */
+  function decodeShapes(enc) {
+    return enc.shapes.map(function (shape) {
+      var polygons = shape[1].map(function (rings) {
+        return rings.map(function (flat) {
+          var ring = new Array(flat.length / 2), x = 0, y = 0;
+          for (var i = 0, j = 0; i < flat.length; i += 2, j++) {
+            x += flat[i]; y += flat[i + 1];
+            ring[j] = new L.LatLng(y / enc.grid, x / enc.grid);
+          }
+          return ring;
+        });
+      });
+      return { id: shape[0], latlngs: polygons };
+    });
+  }
+
+  /* Level of detail: the world view (coarse) draws first; from DETAIL_ZOOM on, the detailed
+     shapes (data/geometry.js) are loaded once and swapped in, and swapped back when zooming out. */
+  var DETAIL_ZOOM = 3;
+
+  AtlasSite.prototype.buildGeometry = function () {
+    var self = this;
+    this.byId = {};
+    this.coarse = {};
+    this.detail = null;
+    this.geo = L.featureGroup();
+    decodeShapes(window.ATLAS_GEOMETRY).forEach(function (shape) {
+      var id = shape.id;
+      var lyr = L.polygon(shape.latlngs, L.extend({ renderer: self.renderer }, self.style(id)));
+      lyr.atlasId = id;
+      self.byId[id] = lyr;
+      self.coarse[id] = shape.latlngs;
+      self.geo.addLayer(lyr);
+    });
+    // One tooltip and one set of handlers for the whole group (events bubble from each country).
+    // The shapes are not in the Tab order: search and the table reach every country.
+    this.geo.bindTooltip(function (lyr) { return self.tooltip(lyr.atlasId); }, { sticky: true });
+    this.geo.on("click", function (e) { self.showCountry(e.layer.atlasId, { fit: false }); });
+    this.geo.on("mouseover", function (e) { e.layer.setStyle({ weight: 2, color: "#111" }); });
+    this.geo.on("mouseout", function (e) { e.layer.setStyle(self.style(e.layer.atlasId)); });
+    this.geo.addTo(this.map);
+    // Chromium puts an SVG shape with focus listeners (Leaflet's, for the tooltip) in the Tab
+    // order: 250 stops before the legend. Out of the order, the shapes stay clickable.
+    this.geo.eachLayer(function (lyr) { lyr.getElement().setAttribute("tabindex", "-1"); });
+    this.renderer._container.setAttribute("aria-hidden", "true");
+    this.lod = "world";
+    this.map.on("zoomend", function () { self.updateDetail(); self.updateLabels(); });
+    this.addHatch();
+  };
+
+  AtlasSite.prototype.updateDetail = function () {
+    var self = this;
+    var want = this.map.getZoom() >= DETAIL_ZOOM ? "detail" : "world";
+    if (want === this.lod) return;
+    if (want === "detail" && !this.detail) {
+      if (window.ATLAS_GEOMETRY_DETAIL) {
+        this.detail = {};
+        decodeShapes(window.ATLAS_GEOMETRY_DETAIL).forEach(function (s) { self.detail[s.id] = s.latlngs; });
+      } else if (!this.loadingDetail) {
+        this.loadingDetail = true;
+        var script = document.createElement("script");
+        script.src = "data/geometry.js";
+        script.onload = function () { self.updateDetail(); };
+        document.head.appendChild(script);
+        return;
+      } else {
+        return;
+      }
+    }
+    var shapes = want === "detail" ? this.detail : this.coarse;
+    Object.keys(this.byId).forEach(function (id) { self.byId[id].setLatLngs(shapes[id]); });
+    this.lod = want;
+    document.body.setAttribute("data-lod", want);
+  };
+
+  /* Each country's main polygon (the largest by extent): where its label goes, and what is
+     brought into view when it is selected (France's, not France with French Guiana). */
+  function mainPolygon(latlngs) {
+    var best = null, bestArea = -1;
+    latlngs.forEach(function (rings) {
+      var b = L.latLngBounds(rings[0]);
+      var area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      if (area > bestArea) { bestArea = area; best = { ring: rings[0], bounds: b }; }
+    });
+    return best;
+  }
+
+  function inside(ring, lat, lng) {
+    var hit = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a.lat > lat) !== (b.lat > lat) && lng < (b.lng - a.lng) * (lat - a.lat) / (b.lat - a.lat) + a.lng) hit = !hit;
+    }
+    return hit;
+  }
+
+  /* A point inside the polygon near the middle of its extent, for the label. */
+  function labelPoint(poly) {
+    var b = poly.bounds, c = b.getCenter(), best = null, bestD = Infinity, n = 9;
+    for (var i = 1; i < n; i++) {
+      for (var j = 1; j < n; j++) {
+        var lat = b.getSouth() + (b.getNorth() - b.getSouth()) * i / n;
+        var lng = b.getWest() + (b.getEast() - b.getWest()) * j / n;
+        var d = Math.pow(lat - c.lat, 2) + Math.pow(lng - c.lng, 2);
+        if (d < bestD && inside(poly.ring, lat, lng)) { best = L.latLng(lat, lng); bestD = d; }
+      }
+    }
+    return inside(poly.ring, c.lat, c.lng) ? c : (best || c);
+  }
+
+  /* Country names as labels, from the zoom at which each fits inside its main polygon. The
+     labels repeat what search and the table say, so they are hidden from screen readers. */
+  AtlasSite.prototype.buildLabels = function () {
+    var self = this;
+    var pane = this.map.createPane("atlas-labels");
+    pane.setAttribute("aria-hidden", "true");
+    this.labels = {};
+    this.labelGroup = L.layerGroup().addTo(this.map);
+    Object.keys(this.coarse).forEach(function (id) {
+      var c = D.countries[id];
+      var poly = mainPolygon(self.coarse[id]);
+      if (!c || !poly) return;
+      var text = el("span", { text: c.name });
+      self.labels[id] = { poly: poly, width: c.name.length * 6.5 + 6, marker: L.marker(labelPoint(poly), {
+        pane: "atlas-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "atlas-label", html: text, iconSize: null })
+      }) };
+    });
+    this.updateLabels();
+  };
+
+  AtlasSite.prototype.updateLabels = function () {
+    var self = this, zoom = this.map.getZoom(), shown = 0;
+    Object.keys(this.labels).forEach(function (id) {
+      var lab = self.labels[id], b = lab.poly.bounds;
+      var sw = self.map.project(b.getSouthWest(), zoom), ne = self.map.project(b.getNorthEast(), zoom);
+      var fits = zoom >= 2 && (ne.x - sw.x) >= lab.width && (sw.y - ne.y) >= 16;
+      if (fits) shown++;
+      if (fits !== self.labelGroup.hasLayer(lab.marker)) {
+        if (fits) self.labelGroup.addLayer(lab.marker); else self.labelGroup.removeLayer(lab.marker);
+      }
+    });
+    document.body.setAttribute("data-labels", String(shown));
+  };
+
+  AtlasSite.prototype.restyle = function () {
+    var self = this;
+    this.geo.eachLayer(function (lyr) { lyr.setStyle(self.style(lyr.atlasId)); });
+    if (this.country && this.byId[this.country]) this.byId[this.country].bringToFront();
+  };
+
+  AtlasSite.prototype.addHatch = function () {
+    var svg = this.renderer._container;
+    if (!svg || svg.querySelector("#atlas-nodata")) return;
+    var ns = "http://www.w3.org/2000/svg";
+    var defs = document.createElementNS(ns, "defs");
+    var pat = document.createElementNS(ns, "pattern");
+    pat.setAttribute("id", "atlas-nodata");
+    pat.setAttribute("patternUnits", "userSpaceOnUse");
+    pat.setAttribute("width", "6");
+    pat.setAttribute("height", "6");
+    pat.setAttribute("patternTransform", "rotate(45)");
+    var bg = document.createElementNS(ns, "rect");
+    bg.setAttribute("width", "6"); bg.setAttribute("height", "6"); bg.setAttribute("fill", "#f0f0f0");
+    var line = document.createElementNS(ns, "rect");
+    line.setAttribute("width", "2"); line.setAttribute("height", "6"); line.setAttribute("fill", "#bdbdbd");
+    pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
+    svg.insertBefore(defs, svg.firstChild);
+  };
+
+  /* A country's look: its class colour (hatched if no data), faded if the company filter
+     leaves it out, and a thick outline if it is the selected country. */
+  AtlasSite.prototype.style = function (iso3) {
+    var layer = layersById[this.layer];
+    var rec = this.record(iso3, this.layer);
+    var s;
+    if (!rec) s = { fillColor: NODATA_FILL, fillOpacity: 1, color: "#9e9e9e", weight: 0.5 };
+    else {
+      var c = layer.classByValue[rec.value];
+      s = { fillColor: c ? c.color : "#000000", fillOpacity: 0.9, color: "#555", weight: 0.6 };
+    }
+    if (!this.hasCompany(iso3)) { s.fillOpacity = 0.15; s.color = "#bdbdbd"; }
+    if (iso3 === this.country) { s.color = "#000000"; s.weight = 3; }
+    return s;
+  };
+
+  AtlasSite.prototype.tooltip = function (iso3) {
+    var c = D.countries[iso3];
+    var layer = layersById[this.layer];
+    var rec = this.record(iso3, this.layer);
+    return el("div", { className: "atlas-tip" }, [
+      el("strong", { text: c ? c.name : iso3 }),
+      el("br"),
+      el("span", { className: "atlas-tip-value", text: valueLabel(layer, rec) + (rec && rec.year ? " (" + rec.year + ")" : "") }),
+      this.company && !this.hasCompany(iso3) ? el("span", { className: "atlas-tip-value", text: " · names no " + this.company }) : null
+    ]);
+  };
+
+  AtlasSite.prototype.buildLegend = function () {
+    var self = this;
+    var Legend = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        self.legendNode = el("div", { className: "atlas-box atlas-legend", id: "atlas-legend", role: "region", "aria-label": "Legend" });
+        L.DomEvent.disableClickPropagation(self.legendNode);
+        return self.legendNode;
+      }
+    });
+    new Legend().addTo(this.map);
+  };
+
+  /* The legend: the active layer's classes with the number of countries in each, as of the
+     chosen year; the year rule and the company filter are stated under it. */
+  AtlasSite.prototype.renderLegend = function () {
+    var self = this;
+    var layer = layersById[this.layer];
+    var counts = { _no_data: 0 };
+    Object.keys(D.countries).forEach(function (k) {
+      var rec = self.record(k, layer.id);
+      if (!rec) counts._no_data++;
+      else counts[rec.value] = (counts[rec.value] || 0) + 1;
+    });
+    var node = this.legendNode;
+    node.textContent = "";
+    node.setAttribute("data-layer", layer.id);
+    node.appendChild(el("h2", { text: layer.title }));
+    var items = layer.classes.map(function (c) {
+      var sw = el("span", { className: "atlas-swatch" });
+      sw.style.background = c.color;
+      return el("li", { "data-value": c.value }, [sw, el("span", { text: c.label }), el("span", { className: "count", text: String(counts[c.value] || 0) })]);
+    });
+    items.push(el("li", { "data-value": "" }, [
+      el("span", { className: "atlas-swatch nodata" }), el("span", { text: "No data" }),
+      el("span", { className: "count", text: String(counts._no_data || 0) })
+    ]));
+    node.appendChild(el("ul", {}, items));
+    if (this.asOf !== null) {
+      node.appendChild(el("p", { className: "atlas-legend-note", id: "atlas-year-note", text: "As of " + this.asOf +
+        ": records dated up to " + this.asOf + "; records without a year are shown at every year." }));
+    }
+    if (this.company) {
+      var n = Object.keys(D.countries).filter(function (k) { return self.hasCompany(k); }).length;
+      node.appendChild(el("p", { className: "atlas-legend-note", id: "atlas-company-note", text: n + " countries whose records name " +
+        this.company + " (in any layer); the others are faded." }));
+    }
+    if (D.meta.pictures) {  // written by atlas build unless --no-pictures
+      var base = "pictures/" + encodeURIComponent(layer.id);
+      node.appendChild(el("p", { className: "atlas-pictures" }, [
+        "Picture for reports: ",
+        el("a", { href: base + ".png", download: "", text: "PNG" }), " · ",
+        el("a", { href: base + ".svg", download: "", text: "SVG" })
+      ]));
+    }
+  };
+
+  /* The part of the map the panel does not cover, as Leaflet padding. */
+  AtlasSite.prototype.freePadding = function () {
+    var size = this.map.getSize(), open = this.panel.classList.contains("open");
+    var top = 20, left = 20, right = 20, bottom = 20;
+    if (this.layersBox.classList.contains("open") && !isPhone()) left += this.layersBox.offsetWidth;
+    else top += this.layersBox.offsetHeight;
+    if (open && isPhone()) bottom += this.panel.offsetHeight;
+    else if (open) right += this.panel.offsetWidth + 10;
+    return { tl: L.point(Math.min(left, size.x / 2), Math.min(top, size.y / 3)),
+             br: L.point(Math.min(right, size.x / 2), Math.min(bottom, size.y * 0.7)) };
+  };
+
+  AtlasSite.prototype.reveal = function (iso3, fit) {
+    if (!this.byId[iso3] || !this.coarse[iso3]) return;
+    var bounds = mainPolygon(this.coarse[iso3]).bounds;
+    var pad = this.freePadding(), map = this.map;
+    if (!fit) {
+      var size = map.getSize();
+      var sw = map.latLngToContainerPoint(bounds.getSouthWest()), ne = map.latLngToContainerPoint(bounds.getNorthEast());
+      if (sw.x >= pad.tl.x && ne.y >= pad.tl.y && ne.x <= size.x - pad.br.x && sw.y <= size.y - pad.br.y) return;
+    }
+    map.fitBounds(bounds, { paddingTopLeft: pad.tl, paddingBottomRight: pad.br, animate: false,
+      maxZoom: fit ? 5 : Math.max(map.getZoom(), 2) });
+  };
+})(window.AtlasSite);

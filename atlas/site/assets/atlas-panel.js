@@ -1,0 +1,208 @@
+/* DSR Atlas map page, part 4 of 5: the details panel (a side panel; on a phone, a sheet over
+   the lower part of the map). Selecting a country, its records in full with their sources and
+   quotes, how a composite score was made, and loading a country's details from
+   data/details/<ISO3>.js; also the Escape key, which closes the innermost of the menu, the
+   layer list, the table and the panel.
+
+   Relies on atlas-state.js (window.AtlasSite: the data, el, link, layersById, valueLabel,
+   isPhone and the state), atlas-map.js (style, reveal), atlas-controls.js (toggleMenu,
+   toggleLayers) and atlas-table.js (closeTable). Adds methods to AtlasSite.Site. */
+(function (A) {
+  "use strict";
+
+  var AtlasSite = A.Site;
+  var D = A.data, el = A.el, link = A.link, layersById = A.layersById, valueLabel = A.valueLabel, isPhone = A.isPhone;
+
+  /* A country's details (fields, citations) from data/details/<ISO3>.js, loaded once. */
+  AtlasSite.prototype.loadDetails = function (iso3, done) {
+    var store = window.ATLAS_DETAILS || {};
+    if (store[iso3] || !Object.keys(D.countries[iso3].layers).length) { done(store[iso3] || {}); return; }
+    this.waiting = this.waiting || {};
+    if (this.waiting[iso3]) { this.waiting[iso3].push(done); return; }
+    var waiting = this.waiting[iso3] = [done], self = this;
+    var script = document.createElement("script");
+    script.src = "data/details/" + encodeURIComponent(iso3) + ".js";
+    script.onload = script.onerror = function () {
+      delete self.waiting[iso3];
+      waiting.forEach(function (f) { f((window.ATLAS_DETAILS || {})[iso3] || {}); });
+    };
+    document.head.appendChild(script);
+  };
+
+  AtlasSite.prototype.buildPanel = function () {
+    var self = this;
+    this.panel = el("section", { className: "atlas-box atlas-panel", id: "atlas-panel", "aria-label": "Country details", tabindex: "-1" });
+    this.main.appendChild(this.panel);
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      self.escape(e);
+    });
+  };
+
+  /* Escape closes what was opened, the innermost first, and gives focus back to what opened it. */
+  AtlasSite.prototype.escape = function (e) {
+    var active = document.activeElement;
+    if (this.menu.classList.contains("open") && isPhone() && !this.tableView.classList.contains("open")) {
+      this.toggleMenu(false); this.menuButton.focus();
+    } else if (this.layersBox.contains(active) && this.layersBox.classList.contains("open")) {
+      this.toggleLayers(false); this.layersButton.focus();
+    } else if (this.tableView.classList.contains("open")) {
+      this.closeTable();
+    } else if (this.panel.classList.contains("open")) {
+      this.closePanel(true);
+    } else {
+      return;
+    }
+    e.preventDefault();
+  };
+
+  AtlasSite.prototype.closePanel = function (returnFocus) {
+    var back = this.panelReturn;
+    var was = this.country;
+    this.country = null;
+    this.panelReturn = null;
+    this.panel.classList.remove("open");
+    document.body.classList.remove("atlas-panel-open");
+    if (was && this.byId[was]) this.byId[was].setStyle(this.style(was));
+    this.writeHash();
+    if (returnFocus) {
+      if (back && document.body.contains(back) && back.offsetParent !== null) back.focus();
+      else this.map.getContainer().focus();
+    }
+  };
+
+  /* Select a country: outline it, open its details and bring it into view, clear of the
+     panel. `fit` (search, table, permalink) zooms to it; a click only pans if it is hidden. */
+  AtlasSite.prototype.showCountry = function (iso3, opts) {
+    opts = opts || {};
+    var before = this.country;
+    if (!this.panel.classList.contains("open")) this.panelReturn = opts.from || document.activeElement;
+    this.country = iso3;
+    if (before && before !== iso3 && this.byId[before]) this.byId[before].setStyle(this.style(before));
+    if (this.byId[iso3]) { this.byId[iso3].setStyle(this.style(iso3)); this.byId[iso3].bringToFront(); }
+    this.panel.classList.add("open");
+    document.body.classList.add("atlas-panel-open");
+    this.renderPanel(iso3);
+    this.reveal(iso3, !!opts.fit);
+    this.writeHash();
+  };
+
+  /* A country's records in full: its summary (ATLAS_DATA) with its details, which are loaded
+     from data/details/<ISO3>.js when its panel first opens (see atlas/site/payload.py). */
+  AtlasSite.prototype.renderPanel = function (iso3) {
+    var self = this;
+    var summary = D.countries[iso3];
+    var details = (window.ATLAS_DETAILS || {})[iso3];
+    if (!details && Object.keys(summary.layers).length) {
+      this.panel.setAttribute("data-country", iso3);
+      this.panel.setAttribute("aria-busy", "true");
+      this.loadDetails(iso3, function () { if (self.country === iso3) self.renderPanel(iso3); });
+      return;
+    }
+    this.panel.removeAttribute("aria-busy");
+    var c = { name: summary.name, name_zh: summary.name_zh, layers: {} };
+    Object.keys(summary.layers).forEach(function (lid) {
+      c.layers[lid] = Object.assign({}, summary.layers[lid], details[lid]);
+    });
+    var p = this.panel;
+    p.textContent = "";
+    p.setAttribute("data-country", iso3);
+    p.setAttribute("aria-label", "Details: " + c.name);
+    var close = el("button", { className: "atlas-close", type: "button", "aria-label": "Close details", text: "×" });
+    close.addEventListener("click", function () { self.closePanel(true); });
+    p.appendChild(close);
+    p.appendChild(el("h2", { text: c.name }));
+    p.appendChild(el("p", { className: "zh", text: [c.name_zh, iso3].filter(Boolean).join(" · ") }));
+    if (Object.keys(c.layers).length) p.appendChild(el("p", {}, [el("a", { href: "country/" + encodeURIComponent(iso3) + ".html", id: "atlas-country-page", text: "Country page (to cite or print)" })]));
+    if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked and not shown on the map as of " + this.asOf + "." }));
+    var active = layersById[this.layer];
+    [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {
+      var rec = c.layers[layer.id];
+      var section = el("section", { "data-layer": layer.id }, [el("h3", { text: layer.title })]);
+      if (!rec) {
+        section.appendChild(el("p", { className: "nodata", text: layer.rows === "composite"
+          ? "No score: fewer than " + layer.min_components + " of its layers have data for this country."
+          : "No data: no record for this country in this layer." }));
+        p.appendChild(section);
+        return;
+      }
+      if (layer.rows === "composite") {
+        var asOf = self.record(iso3, layer.id);
+        if (!asOf) {
+          section.appendChild(el("p", { className: "nodata", text: "No score as of " + self.asOf + "." }));
+        } else {
+          section.appendChild(self.compositeDetails(layer, asOf));
+        }
+        p.appendChild(section);
+        return;
+      }
+      var later = self.asOf !== null && !self.record(iso3, layer.id) ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." }) : null;
+      if (later) section.appendChild(later);
+      if (layer.rows === "many") {
+        section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" })]));
+        var ul = el("ul", { className: "atlas-items" });
+        rec.items.forEach(function (item) { ul.appendChild(el("li", {}, [self.recordDetails(layer, item, true)])); });
+        section.appendChild(ul);
+        p.appendChild(section);
+        return;
+      }
+      section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
+        el("a", { href: "about.html#rule-" + encodeURIComponent(layer.id) + "-" + encodeURIComponent(rec.value), text: "coding rule" })]));
+      section.appendChild(self.recordDetails(layer, rec, false));
+      p.appendChild(section);
+    });
+    p.classList.add("open");
+  };
+
+  /* How a composite score was made: each component's value, score and weight, or "missing". */
+  AtlasSite.prototype.compositeDetails = function (layer, rec) {
+    var box = el("div", { className: "atlas-composite" });
+    box.appendChild(el("p", {}, [el("span", { className: "value", text: "Score " + rec.score.toFixed(2) }), " — " + valueLabel(layer, rec)]));
+    var rows = rec.components.map(function (c) {
+      var comp = layersById[c.layer];
+      var cells = c.score === null
+        ? [el("td", { text: comp.title }), el("td", { text: "no data" }), el("td", { text: "missing — not counted" }), el("td", { text: String(c.weight) })]
+        : [el("td", { text: comp.title }), el("td", { text: valueLabel(comp, { value: c.value }) }), el("td", { text: c.score.toFixed(2) }), el("td", { text: String(c.weight) })];
+      return el("tr", { "data-layer": c.layer }, cells);
+    });
+    box.appendChild(el("table", { className: "atlas-score" }, [
+      el("thead", {}, [el("tr", {}, [el("th", { text: "component" }), el("th", { text: "value" }), el("th", { text: "score" }), el("th", { text: "weight" })])]),
+      el("tbody", {}, rows)
+    ]));
+    box.appendChild(el("p", { className: "atlas-formula", text: "Score = weighted mean of the scores of the components with data" + (rec.missing.length ? "; missing: " + rec.missing.map(function (m) { return layersById[m].title; }).join(", ") + " (left out, not counted as zero)." : ".") }));
+    return box;
+  };
+
+  /* A record's fields, confidence, notes and numbered sources with quotes. */
+  AtlasSite.prototype.recordDetails = function (layer, rec, withValue) {
+    var box = el("div", { className: "atlas-record" });
+    var dl = el("dl");
+    if (withValue && rec.year) { dl.appendChild(el("dt", { text: "year" })); dl.appendChild(el("dd", { text: String(rec.year) })); }
+    layer.fields.forEach(function (f) {
+      if (f.name === layer.value) return;
+      var v = rec.fields[f.name];
+      if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return;
+      dl.appendChild(el("dt", { text: f.name.replace(/_/g, " ") }));
+      dl.appendChild(el("dd", { text: Array.isArray(v) ? v.join("; ") : String(v) }));
+    });
+    dl.appendChild(el("dt", { text: "confidence" }));
+    dl.appendChild(el("dd", { text: rec.confidence + (rec.confidence_reason ? ": " + rec.confidence_reason : "") }));
+    if (rec.derivation) { dl.appendChild(el("dt", { text: "derivation" })); dl.appendChild(el("dd", { text: rec.derivation })); }
+    if (rec.note) { dl.appendChild(el("dt", { text: "note" })); dl.appendChild(el("dd", { text: rec.note })); }
+    box.appendChild(dl);
+    var ol = el("ol", { className: "atlas-sources" });
+    rec.citations.forEach(function (cit) {
+      var src = D.sources[cit.source] || { title: cit.source };
+      var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
+      ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "" }, [
+        cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
+        link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
+        cit.evidence ? el("p", { text: cit.evidence }) : null,
+        cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
+      ]));
+    });
+    box.appendChild(el("p", { text: "Sources:" }));
+    box.appendChild(ol);
+    return box;
+  };
+})(window.AtlasSite);

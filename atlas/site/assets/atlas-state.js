@@ -1,0 +1,278 @@
+/* DSR Atlas map page, part 1 of 5: the namespace, the shared helpers and the page's state.
+
+   Loaded first, as an ordinary script (not a module: the site is opened from file://), after
+   data/atlas-data.js (window.ATLAS_DATA) and Leaflet (L). It defines window.AtlasSite: the
+   helpers the other parts share (el, link, layersById, valueLabel, isPhone), the
+   constructor `AtlasSite.Site` and `AtlasSite.init(map)`, which the page calls once every part
+   has loaded. The later parts (atlas-map.js, atlas-controls.js, atlas-panel.js,
+   atlas-table.js) add methods to AtlasSite.Site.prototype. This part holds the state a
+   permalink keeps (layer, country, company, year) and each country's records as of the chosen
+   year, with the composite scores recomputed for it (AtlasSite.compositeScore, the same rule
+   as Python's). All text from the data is inserted with textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  var D = window.ATLAS_DATA;
+  var A = window.AtlasSite = { data: D };
+
+  /* ---- Shared helpers ---- */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "className") node.className = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) {
+      if (c !== null && c !== undefined) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s<>"'`]+$/i.test(u) ? u : null;
+  }
+
+  function link(href, text) {
+    var url = safeUrl(href);
+    if (!url) return el("span", { text: text });
+    return el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: text });
+  }
+
+  var layersById = {};
+  D.layers.forEach(function (l) {
+    l.classByValue = {};
+    l.classes.forEach(function (c) { l.classByValue[c.value] = c; });
+    layersById[l.id] = l;
+  });
+
+  function valueLabel(layer, rec) {
+    if (!rec) return "No data";
+    var c = layer.classByValue[rec.value];
+    return c ? c.label : String(rec.value);
+  }
+
+  /* Zoom stops where the detailed geometry's grid (0.01°, atlas/world/webgeom.py) stops being
+     finer than a pixel; narrower windows than PHONE get the phone layout (see atlas.css). */
+  var MAX_ZOOM = 6, PHONE = 640;
+  function isPhone() { return window.innerWidth <= PHONE; }
+
+  /* The class a count or score falls in: the class with the highest `min` it reaches
+     (the same rule as atlas/evidence/schema.py: class_at). */
+  function classAt(classes, x, fallback) {
+    var best = null;
+    classes.forEach(function (c) {
+      if (c.min !== null && c.min !== undefined && c.min <= x && (!best || c.min > best.min)) best = c;
+    });
+    return best ? best.value : fallback;
+  }
+
+  /* x to 3 decimals as Python's round(x, 3) does: to the nearest on the double's exact value,
+     a tie to the even neighbour. A double lies exactly on a tie only as an odd multiple of 1/16
+     (0.5625 gives 0.562); Math.round(1000 * x) / 1000 would round those up, and others too when
+     1000 * x is itself rounded onto a tie (0.6625, stored just below it, would give 0.663). */
+  function round3(x) {
+    var sixteenths = x * 16;  // exact
+    if (Math.floor(sixteenths) === sixteenths && sixteenths % 2 !== 0) {
+      var n = Math.floor(x * 1000);  // exact too: x * 1000 is a half
+      return (n % 2 === 0 ? n : n + 1) / 1000;
+    }
+    return Number(x.toFixed(3));  // toFixed rounds the exact value: no tie is left here
+  }
+
+  /* A composite's score from its components' values (the same rule as
+     atlas/evidence/schema.py: CompositeSpec.score). */
+  function compositeScore(layer, values) {
+    var parts = layer.components.map(function (c) {
+      var v = values[c.layer] ? values[c.layer].value : null;
+      var s = v === null ? null : (c.scores[String(v)] === undefined ? null : c.scores[String(v)]);
+      return { layer: c.layer, weight: c.weight, value: v, score: s };
+    });
+    var present = parts.filter(function (p) { return p.score !== null; });
+    if (present.length < layer.min_components) return null;
+    var total = present.reduce(function (a, p) { return a + p.weight; }, 0);
+    var score = round3(present.reduce(function (a, p) { return a + p.weight * p.score; }, 0) / total);
+    return { value: classAt(layer.classes, score, layer.classes[0].value), score: score, components: parts,
+      missing: parts.filter(function (p) { return p.score === null; }).map(function (p) { return p.layer; }) };
+  }
+
+  /* The years any record names, for the "as of" control. */
+  function recordYears() {
+    var years = {};
+    Object.keys(D.countries).forEach(function (k) {
+      var layers = D.countries[k].layers;
+      Object.keys(layers).forEach(function (lid) {
+        (layers[lid].years || [layers[lid].year]).forEach(function (y) { if (typeof y === "number") years[y] = true; });
+      });
+    });
+    return Object.keys(years).map(Number).sort(function (a, b) { return b - a; });
+  }
+
+  /* The companies some country's records name, by name. */
+  function companyNames() {
+    var seen = {};
+    Object.keys(D.countries).forEach(function (k) {
+      (D.countries[k].companies || []).forEach(function (n) { seen[n] = (seen[n] || 0) + 1; });
+    });
+    return seen;
+  }
+
+  /* ---- The page, built in order, and the state a permalink holds ---- */
+
+  function parseHash() {
+    var out = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var i = part.indexOf("=");
+      if (i > 0) {
+        try { out[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1)); } catch (e) { /* a malformed part is ignored */ }
+      }
+    });
+    return out;
+  }
+
+  function AtlasSite(map) {
+    var self = this;
+    this.map = map;
+    this.years = recordYears();
+    this.companyCounts = companyNames();
+    this.readState(parseHash());
+    this.layer = this.layer || D.layers[0].id;
+    this.computeRecords();
+    map.setMinZoom(1);
+    map.setMaxZoom(MAX_ZOOM);
+    if (map.zoomControl) map.zoomControl.setPosition("bottomright");
+    this.renderer = L.svg({ padding: 0.5 });
+    this.buildFrame();
+    map.invalidateSize();
+    map.fitBounds([[-56, -170], [78, 180]], { animate: false });
+    this.buildLegend();
+    this.buildPanel();
+    this.buildTable();
+    this.buildGeometry();
+    this.buildLabels();
+    this.setLayer(this.layer, true);
+    if (this.country) this.showCountry(this.country, { fit: true });
+    window.addEventListener("hashchange", function () {
+      var before = [self.layer, self.country, self.company, self.asOf].join("|");
+      var h = parseHash();
+      self.readState(h);
+      if ([self.layer, self.country, self.company, self.asOf].join("|") === before) return;
+      self.syncControls();
+      self.computeRecords();
+      self.setLayer(self.layer);
+      if (self.country) self.showCountry(self.country, { fit: true });
+      else self.closePanel();
+    });
+    document.body.setAttribute("data-atlas-ready", "1");
+  }
+
+  /* The state a permalink holds: layer, country, company and year. */
+  AtlasSite.prototype.readState = function (h) {
+    if (h.layer && layersById[h.layer]) this.layer = h.layer;
+    this.country = D.countries[h.country] ? h.country : null;
+    this.company = h.company && this.companyCounts[h.company] ? h.company : null;
+    this.asOf = /^\d{4}$/.test(h.year || "") && this.years.indexOf(Number(h.year)) >= 0 ? Number(h.year) : null;
+  };
+
+  AtlasSite.prototype.syncControls = function () {
+    var self = this;
+    if (this.layerInputs) Object.keys(this.layerInputs).forEach(function (id) { self.layerInputs[id].checked = id === self.layer; });
+    if (this.companySelect) this.companySelect.value = this.company || "";
+    if (this.yearSelect) this.yearSelect.value = this.asOf === null ? "" : String(this.asOf);
+  };
+
+  AtlasSite.prototype.setLayer = function (id, initial) {
+    this.layer = id;
+    document.body.setAttribute("data-layer", id);
+    this.syncControls();
+    if (!this.layersBox.classList.contains("open")) this.toggleLayers(false);  // the button names the layer
+    if (!initial) this.restyle();
+    this.renderLegend();
+    if (this.tableView.classList.contains("open")) this.renderTable();
+    if (this.country) this.renderPanel(this.country);
+    if (!initial || location.hash) this.writeHash();  // no state to keep on a plain first visit
+  };
+
+  AtlasSite.prototype.writeHash = function () {
+    var parts = [["layer", this.layer], ["country", this.country], ["company", this.company],
+                 ["year", this.asOf === null ? null : String(this.asOf)]];
+    var h = "#" + parts.filter(function (p) { return p[1]; }).map(function (p) {
+      return p[0] + "=" + encodeURIComponent(p[1]);
+    }).join("&");
+    if (location.hash !== h) history.replaceState(null, "", h);
+  };
+
+  /* ---- State: the records as of the chosen year, the company filter ---- */
+
+  /* Each country's records as of this.asOf: a record dated after it is left out (no data then);
+     a record without a year is always shown (the legend says so, the table marks it *);
+     counts and composite scores are recomputed from what is left. */
+  AtlasSite.prototype.computeRecords = function () {
+    var Y = this.asOf, out = {};
+    Object.keys(D.countries).forEach(function (k) {
+      var src = D.countries[k].layers, got = {};
+      D.layers.forEach(function (l) {
+        var rec = src[l.id];
+        if (!rec || l.rows === "composite") return;
+        if (Y === null) { got[l.id] = rec; return; }
+        if (l.rows === "many") {
+          var ys = (rec.years || []).filter(function (y) { return y === null || y === undefined || y <= Y; });
+          if (!ys.length) return;
+          var dated = ys.filter(function (y) { return typeof y === "number"; });
+          got[l.id] = { value: classAt(l.classes, ys.length, String(ys.length)), count: ys.length,
+            year: dated.length ? Math.max.apply(null, dated) : null };
+        } else if (typeof rec.year !== "number" || rec.year <= Y) {
+          got[l.id] = rec;
+        }
+      });
+      D.layers.forEach(function (l) {
+        if (l.rows !== "composite") return;
+        var s = Y === null ? src[l.id] : compositeScore(l, got);
+        if (s) got[l.id] = s;
+      });
+      out[k] = got;
+    });
+    this.eff = out;
+  };
+
+  AtlasSite.prototype.record = function (iso3, layerId) {
+    var c = this.eff[iso3];
+    return c && c[layerId] ? c[layerId] : null;
+  };
+
+  AtlasSite.prototype.hasCompany = function (iso3) {
+    return !this.company || ((D.countries[iso3] || {}).companies || []).indexOf(this.company) >= 0;
+  };
+
+  AtlasSite.prototype.setCompany = function (name) {
+    this.company = name;
+    this.syncControls();
+    this.restyle();
+    this.renderLegend();
+    if (this.tableView.classList.contains("open")) this.renderTable();
+    this.writeHash();
+  };
+
+  AtlasSite.prototype.setYear = function (year) {
+    this.asOf = year;
+    this.syncControls();
+    this.computeRecords();
+    this.restyle();
+    this.renderLegend();
+    if (this.tableView.classList.contains("open")) this.renderTable();
+    if (this.country) this.renderPanel(this.country);
+    this.writeHash();
+  };
+
+  /* What the other parts use. */
+  A.Site = AtlasSite;
+  A.el = el;
+  A.link = link;
+  A.layersById = layersById;
+  A.valueLabel = valueLabel;
+  A.isPhone = isPhone;
+  A.compositeScore = compositeScore;
+  A.init = function (map) { return new AtlasSite(map); };
+})();
+
