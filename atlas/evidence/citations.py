@@ -19,6 +19,7 @@ from atlas.evidence.model import (
     Citation,
     Record,
     Source,
+    outlet,
 )
 from atlas.evidence.records import read_csv
 from atlas.evidence.schema import Config, LayerSpec
@@ -175,6 +176,29 @@ def _report_missing_documents(seeds: Path, docs: quotes.Documents | None,
                             "layers.toml)", warning=True))
 
 
+def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str,
+                     problems: list[Problem]) -> None:
+    """Warn where two sources a record cites look like one story printed twice (the same title,
+    or the same quote) and neither says it relays the other: they would count as two
+    independent publishers."""
+    cited = [sources[c.source] for c in rec.citations if c.source in sources]
+    quotes = {c.source: " ".join(c.quote.casefold().split()) for c in rec.citations
+              if len(c.quote) >= 40}  # a passage, not a name or a region code
+    for i, a in enumerate(cited):
+        for b in cited[i + 1:]:
+            if a.id == b.id or a.relays or b.relays or outlet(a, sources) == outlet(b, sources):
+                continue
+            same_title = a.title.strip().casefold() == b.title.strip().casefold() != ""
+            same_quote = quotes.get(a.id) and quotes.get(a.id) == quotes.get(b.id)
+            if same_title or same_quote:
+                what = "title" if same_title else "quote"
+                problems.append(Problem(shown, rec.line, "sources",
+                                        f"{rec.ref!r} cites {a.id!r} and {b.id!r}, which share a "
+                                        f"{what}: one story printed twice?",
+                                        f"if one repeats the other, say so in sources.csv: "
+                                        f"relays = {a.id}", warning=True))
+
+
 def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
                       cfg: Config, seeds: Path, problems: list[Problem]) -> None:
     """Give every record the confidence the rule computes from its supporting sources; a typed
@@ -186,8 +210,8 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
             for cit in rec.citations:
                 src = sources[cit.source]
                 if cit.stance == "supports" and src.kind in cfg.confidence.kinds:
-                    by_publisher.setdefault((src.publisher or src.id).casefold(),
-                                            set()).add(src.kind)
+                    by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
+            _unmarked_relays(rec, sources, str(seeds / spec.file), problems)
             level, reason = cfg.confidence.level(by_publisher)
             if rec.confidence and rec.confidence != level:
                 if not rec.confidence_reason:

@@ -16,7 +16,8 @@ from atlas.evidence.schema import Config, LayerSpec
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
 COMPANIES_FILE = "companies.csv"
-SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "kind", "document", "note")
+SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "kind", "document", "note",
+                  "relays")
 CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote", "evidence", "stance")
 COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
 COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
@@ -53,6 +54,7 @@ class Source(NamedTuple):
     document: str
     note: str
     kind: str = ""
+    relays: str = ""  # the source (its id) or outlet this one republishes: not independent of it
 
     @property
     def label(self) -> str:
@@ -122,3 +124,17 @@ class Dataset(NamedTuple):
     meta: dict[str, str]  # layers.toml's [atlas] table
     config: Config | None = None
     companies: dict[str, Company] | None = None  # by canonical name
+
+
+def outlet(source: Source, sources: dict[str, Source]) -> str:
+    """Who a source's story comes from: its own publisher, or, for a republication, the
+    publisher of the story it relays (followed through relays of relays). Sources of one
+    outlet are one publisher to the confidence rule."""
+    seen = {source.id}
+    while source.relays:
+        original = sources.get(source.relays)
+        if original is None or original.id in seen:
+            return source.relays.casefold()
+        seen.add(original.id)
+        source = original
+    return (source.publisher or source.id).casefold()

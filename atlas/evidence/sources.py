@@ -65,8 +65,13 @@ def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = 
                                     "add the address the source is published at"))
         out[sid] = Source(sid, row.get("title", ""), row.get("author", ""),
                           row.get("publisher", ""), row.get("date", ""), url, document,
-                          row.get("note", ""), kind)
+                          row.get("note", ""), kind, row.get("relays", "").strip())
+    for sid, src in out.items():
+        if src.relays == sid:
+            problems.append(Problem(shown, 0, "relays", f"source {sid!r} relays itself",
+                                    "name the source or outlet whose story it repeats"))
     return out
+
 
 
 def load_companies(seeds: Path, problems: list[Problem]) -> dict[str, Company]:

@@ -218,7 +218,9 @@ atlas's own words or as a short verbatim quote. The codebook below decides each 
 <ul>{general}</ul>
 <h3 id="confidence">Confidence</h3>
 <p>Computed, not typed: the best supporting source's kind gives the level below; sources from more
-than one publisher raise it one step. A record may state another level only with its reason.</p>
+than one publisher raise it one step. Publishers are counted once per story: an article that
+republishes another's story (a wire copy, a relayed report) counts with the story it repeats.
+A record may state another level only with its reason.</p>
 <table class="atlas-table"><thead><tr><th>source kind</th><th>what it is</th><th>level alone</th></tr>
 </thead><tbody>{kinds}</tbody></table>
 {''.join(layers)}
