@@ -46,3 +46,17 @@ def test_one_story_printed_twice_without_relays_is_reported(seeds: Path) -> None
     said = [str(p) for p in problems.warnings if p.field == "sources"]
     assert len(said) == 1 and "'wire' and 'daily', which share a title" in said[0]
     assert "relays = wire" in said[0]
+
+
+def test_the_report_counts_a_relayed_story_once(seeds: Path) -> None:
+    from atlas.evidence import report
+
+    def share(lines: list[str]) -> str:
+        line = next(x for x in lines if x.strip().startswith("mou ") and "publisher" in x)
+        return line.split("one independent publisher ", 1)[1].split(";", 1)[0]
+
+    dataset, problems = evidence.load(seeds)
+    before = share(report.coverage_lines(dataset, problems))
+    add(seeds, [NEWS[0].format("thibaut2026"), NEWS[1].format("thibaut2026")], list(CITES))
+    dataset, problems = evidence.load(seeds)
+    assert share(report.coverage_lines(dataset, problems)) == before  # relays of the brief

@@ -5,7 +5,23 @@ from __future__ import annotations
 from collections import Counter
 
 from atlas.errors import Problem
-from atlas.evidence.model import Dataset
+from atlas.evidence.model import Dataset, Record, outlet
+
+
+def _outlets(rec: Record, dataset: Dataset) -> set[str]:
+    """The independent publishers of a record's supporting sources."""
+    return {outlet(dataset.sources[c.source], dataset.sources) for c in rec.citations
+            if c.stance == "supports" and c.source in dataset.sources}
+
+
+def _source_years(rec: Record, dataset: Dataset) -> set[int]:
+    """The years of the dates of a record's supporting sources (YYYY-… dates only)."""
+    out = set()
+    for c in rec.citations:
+        date = dataset.sources[c.source].date if c.source in dataset.sources else ""
+        if c.stance == "supports" and date[:4].isdigit() and date[:4].isascii():
+            out.add(int(date[:4]))
+    return out
 
 
 def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
@@ -25,6 +41,18 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         out.append(f"  {spec.id:<10} {len(countries):>3} countries{extra} ({classes}); "
                    f"confidence high {by_conf['high']}, medium {by_conf['medium']}, "
                    f"low {by_conf['low']}")
+    out.append("Evidence per layer (publishers counted once per story, relays folded in):")
+    for spec in dataset.layers:
+        recs = list(dataset.records[spec.id].values())
+        if not recs:
+            continue
+        single = sum(len(_outlets(r, dataset)) <= 1 for r in recs)
+        dated = sum(r.year is not None for r in recs)
+        from_date = sum(r.year is not None and r.year in _source_years(r, dataset) for r in recs)
+        out.append(f"  {spec.id:<10} {len(recs):>4} records, {len({r.key for r in recs}):>3} "
+                   f"countries; one independent publisher {single / len(recs):.0%}; with a year "
+                   f"{dated / len(recs):.0%}; year = a supporting source's date "
+                   f"{from_date / len(recs):.0%}")
     every = [r for recs in dataset.records.values() for r in recs.values()]
     if every:
         with_url = sum(any(dataset.sources[c.source].url for c in r.citations) for r in every)
