@@ -27,7 +27,7 @@ from atlas.errors import AtlasError, Problem, ValidationFailed
 from atlas.evidence import codebook, loader, model, schema, tableschema
 from atlas.evidence.model import Dataset
 from atlas.evidence.schema import TITLE
-from atlas.exports import catalog, datapackage, points, tables
+from atlas.exports import archive, catalog, datapackage, points, tables
 from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases
 from atlas.site import changes as changes_page
@@ -225,6 +225,8 @@ def _described(hist: dict[str, Any], dataset: Dataset, files: dict[str, bytes],
         meta, datapackage.sources(dataset.sources),
         {s.id: {c.name: c.field() for c in tableschema.point_columns(s)}
          for s in dataset.layers if s.located})
+    out[f"data/{archive.NAME}"] = archive.archive(
+        {**data, "datapackage.json": out["data/datapackage.json"]})
     return out
 
 

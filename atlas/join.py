@@ -138,6 +138,8 @@ class Point(NamedTuple):
     lon: float
     lat: float
     record: Record
+    region: str = ""
+    subregion: str = ""
 
     @property
     def licensed(self) -> bool:
@@ -148,7 +150,7 @@ class Point(NamedTuple):
 
 def points(dataset: Dataset, countries: tuple[Country, ...]) -> tuple[Point, ...]:
     """Every located record with its point, by layer and id."""
-    names = {c.iso3: c.name for c in countries}
+    names = {c.iso3: c for c in countries}
     out = []
     for spec in dataset.layers:
         if not spec.located:
@@ -157,5 +159,7 @@ def points(dataset: Dataset, countries: tuple[Country, ...]) -> tuple[Point, ...
             if rec.location is None or rec.location.point is None:
                 continue
             lon, lat = rec.location.point
-            out.append(Point(spec.id, rid, rec.key, names.get(rec.key, rec.key), lon, lat, rec))
+            c = names.get(rec.key)
+            out.append(Point(spec.id, rid, rec.key, c.name if c else rec.key, lon, lat, rec,
+                             c.continent if c else "", c.subregion if c else ""))
     return tuple(out)

@@ -61,6 +61,24 @@ def test_frictionless_catches_a_value_outside_the_classes(built_site: Path,
     assert not report.valid and {"constraint-error", "hash-count"} <= errors
 
 
+def test_all_data_in_one_zip_validates_on_its_own(built_site: Path, tmp_path: Path) -> None:
+    """The archive holds datapackage.json and every file it lists: unpacked anywhere, it
+    validates with no other file (a lone datapackage.json would not)."""
+    import zipfile
+
+    from frictionless import validate
+
+    with zipfile.ZipFile(built_site / "data" / "atlas-data.zip") as z:
+        z.extractall(tmp_path / "unpacked")
+        names = set(z.namelist())
+    assert {"datapackage.json", "atlas.csv", "atlas.gpkg", "projects.csv",
+            "changes.json"} <= names
+    report = validate(tmp_path / "unpacked" / "datapackage.json")
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type"])
+    (tmp_path / "unpacked" / "atlas.csv").unlink()
+    assert not validate(tmp_path / "unpacked" / "datapackage.json").valid
+
+
 def test_the_geopackage_opens_in_gdal_as_multipolygons(built_site: Path) -> None:
     import pyogrio
 

@@ -121,7 +121,7 @@ def class_at(classes: tuple[ClassSpec, ...], x: float, default: str) -> str:
 
 #: Names the atlas makes or uses itself, which no layer, composite or field may take: the columns
 #: every download row starts with, and the keys every object has in the site's JavaScript.
-BASE_COLUMNS = ("iso3", "name", "name_zh")
+BASE_COLUMNS = ("iso3", "name", "name_zh", "region", "subregion")
 _JS_KEYS = ("constructor", "prototype", "toString", "valueOf", "hasOwnProperty",
             "isPrototypeOf", "propertyIsEnumerable", "toLocaleString")
 

@@ -62,6 +62,8 @@ def _base() -> list[Column]:
              pattern="[A-Z]{3}"),
         _col("name", "string", "English name (Natural Earth)", required=True),
         _col("name_zh", "string", "Chinese name (Natural Earth, corrected)"),
+        _col("region", "string", "the continent (Natural Earth), as the site's filter has it"),
+        _col("subregion", "string", "the sub-region (Natural Earth, UN geoscheme)"),
     ]
 
 
@@ -113,8 +115,10 @@ def point_columns(spec: LayerSpec) -> list[Column]:
     e.g. per project) and of its points' properties, in order."""
     lid = spec.id
     cols = [_col("id", "string", "the record's id", lid, required=True, unique=True),
-            *_base()[:2],
+            _col("iso3", "string", "the country's key (as in atlas.csv)", lid, required=True,
+                 pattern="[A-Z]{3}"),
             _col("country", "string", "the country's English name (Natural Earth)", lid),
+            *_base()[3:5],
             _col("lon", "number", "longitude of the point drawn (WGS 84); empty where another "
                  "licence holds it (see the note of the package)", lid, minimum=-180,
                  maximum=180),
@@ -125,7 +129,6 @@ def point_columns(spec: LayerSpec) -> list[Column]:
                  enum=list(PRECISIONS)),
             _col("place", "string", "the place as the sources name it", lid),
             _col("city", "string", "the city the point stands for (GeoNames)", lid)]
-    cols = [c for c in cols if c.name != "name"]  # the row's own name is a field
     cols += [_field_column(spec, f, prefix=False) for f in spec.fields]
     cols += [_col("year", "integer", "the year the record refers to", lid),
              _col("confidence", "string", "computed from the sources' kinds", lid,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from atlas.evidence.schema import CompositeSpec, LayerSpec
-from atlas.evidence.tableschema import columns, point_columns
+from atlas.evidence.tableschema import _base, columns, point_columns
 
 
 class Download(NamedTuple):
@@ -46,7 +46,10 @@ def downloads(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ..
     the other files. `origins`: the databases whose shapes gave some records their points
     (their points are published apart, under their licence)."""
     cols = tuple(c.name for c in columns(layers, composites))
-    out = [Download("atlas.csv", "csv", "text/csv", "Every country with every layer's value",
+    out = [Download("atlas-data.zip", "zip", "application/zip",
+                    "Every download and datapackage.json in one archive (it validates on its own)",
+                    menu="all data (zip)"),
+           Download("atlas.csv", "csv", "text/csv", "Every country with every layer's value",
                     cols, menu="atlas.csv", rows="countries"),
            Download("atlas-excel.csv", "csv", "text/csv",
                     "atlas.csv with a byte-order mark, for spreadsheets that assume a local "
@@ -54,7 +57,8 @@ def downloads(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ..
                     rows="countries")]
     located = [s for s in layers if s.located]
     for lid in [s.id for s in layers] + [c.id for c in composites]:
-        own = cols[:3] + tuple(c for c in cols if c == lid or c.startswith(f"{lid}_"))
+        base = len(_base())
+        own = cols[:base] + tuple(c for c in cols if c == lid or c.startswith(f"{lid}_"))
         name = f"{lid}-countries.csv" if lid in {s.id for s in located} else f"{lid}.csv"
         out.append(Download(name, "csv", "text/csv",
                             f"Every country with the {lid} layer's columns; join to atlas.gpkg "
@@ -75,7 +79,7 @@ def downloads(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ..
                  "the columns of atlas.csv", menu="atlas.gpkg"),
         Download("changes.json", "json", "application/json",
                  "What changed in each release and since the last one (old → new, with "
-                 "sources)"),
+                 "sources)", menu="changes.json"),
     ]
     for spec in located:
         out.append(Download(f"{spec.id}.geojson", "geojson", "application/geo+json",

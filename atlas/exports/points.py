@@ -25,6 +25,7 @@ def row(point: Point, sources: dict[str, Source], with_point: bool = True) -> di
     loc = rec.location
     out: dict[str, Any] = {
         "id": point.id, "iso3": point.iso3, "country": point.country,
+        "region": point.region or None, "subregion": point.subregion or None,
         "lon": point.lon if with_point else None, "lat": point.lat if with_point else None,
         "precision": loc.precision if loc else None, "place": loc.place if loc else "",
         "city": loc.city if loc else "",

@@ -72,7 +72,8 @@ def rows(countries: tuple[Country, ...], layers: tuple[LayerSpec, ...],
     """One flat row per country."""
     out = []
     for c in countries:
-        row: dict[str, Any] = {"iso3": c.iso3, "name": c.name, "name_zh": c.name_zh}
+        row: dict[str, Any] = {"iso3": c.iso3, "name": c.name, "name_zh": c.name_zh,
+                               "region": c.continent or None, "subregion": c.subregion or None}
         for spec in layers:
             row.update(layer_properties(spec, c))
         for comp in composites:
