@@ -192,6 +192,7 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
     files.update(points.files(located, dataset.layers, dataset.sources))
     files["data/points.js"] = site_points.points_js(located, dataset.layers).encode()
     hist, meta["release"] = _history(seeds, dataset, countries)
+    meta["last_release"] = _last_release(seeds)
     files.update(_described(hist, dataset, files, meta, origins))
     files.update({name: text.encode() for name, text in pages.files(dataset, countries,
                                                                       meta).items()})
@@ -209,6 +210,12 @@ def _history(seeds: Path, dataset: Dataset,
                            {c.iso3: c.name for c in countries})
     unreleased = any(hist["unreleased"]["counts"].values())
     return hist, released[-1].version if released and not unreleased else ""
+
+
+def _last_release(seeds: Path) -> dict[str, str]:
+    """The latest release's version and date, for the about page ({} if none)."""
+    released = releases.load_all(seeds)
+    return {"version": released[-1].version, "date": released[-1].date} if released else {}
 
 
 def _described(hist: dict[str, Any], dataset: Dataset, files: dict[str, bytes],

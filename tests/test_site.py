@@ -254,3 +254,36 @@ def test_keyboard_only(offline_page, real_site: Path) -> None:
         page.keyboard.press("Tab")
     page.keyboard.press("Space")  # "only countries with data"
     assert page.locator("#atlas-table-data").is_checked()
+
+
+def test_a_reader_can_report_a_problem_with_a_value_when_the_atlas_says_where(
+        seeds: Path, tmp_path: Path) -> None:
+    from atlas import build
+
+    build.run(seeds, tmp_path / "off", pictures=False)
+    assert "Report a problem" not in (tmp_path / "off" / "country" / "TUR.html").read_text()
+    toml = seeds / "layers.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        "[atlas]\n", '[atlas]\nreport_url = "https://example.org/new?t={layer}+{iso3}&v={value}"\n'
+        'release_cadence = "twice a year"\n', 1)
+    toml.write_text(text, encoding="utf-8")
+    build.run(seeds, tmp_path / "on", pictures=False)
+    page = (tmp_path / "on" / "country" / "TUR.html").read_text(encoding="utf-8")
+    assert ('href="https://example.org/new?t=mou+TUR&amp;v=digital_economy_initiative"'
+            in page)
+    about = (tmp_path / "on" / "about.html").read_text(encoding="utf-8")
+    assert "The data is released twice a year" in about
+    toml.write_text(text.replace("{layer}", "{colour}"), encoding="utf-8")
+    from atlas.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="unknown placeholder"):
+        build.run(seeds, tmp_path / "bad", pictures=False)
+
+
+def test_every_page_has_a_description_and_an_icon(built_site: Path) -> None:
+    for page in [built_site / "about.html", built_site / "changes.html",
+                 *sorted((built_site / "country").glob("*.html"))[:3]]:
+        html = page.read_text(encoding="utf-8")
+        assert '<meta name="description" content="' in html, page
+        assert 'rel="icon"' in html, page
+    assert (built_site / "assets" / "favicon.svg").is_file()

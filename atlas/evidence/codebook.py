@@ -22,6 +22,7 @@ from atlas.evidence.schema import (
     LOCATION_COLUMNS,
     MANY_COLUMNS,
     OWN_FILES,
+    REPORT_FIELDS,
     ROWS,
     SCALES,
     TOP_KEYS,
@@ -270,8 +271,10 @@ def _collisions(layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, 
 
 def _meta(raw: dict[str, Any], check: _Check) -> dict[str, str]:
     """The `[atlas]` table: title, data_date, licence, licence_id (its SPDX identifier, for the
-    Data Package), publisher, base_url (where the site will be published) and documents (the
-    folder of local source copies), all optional, as text."""
+    Data Package), publisher, base_url (where the site will be published), documents (the
+    folder of local source copies), report_url (where a reader reports a wrong value: an
+    address with placeholders) and release_cadence (how often the data is released), all
+    optional, as text."""
     table = raw.get("atlas", {})
     bad = check.table("atlas", "atlas")
     if not isinstance(table, dict):
@@ -291,6 +294,16 @@ def _meta(raw: dict[str, Any], check: _Check) -> dict[str, str]:
     if base and not re.fullmatch(r"https?://[^\s<>\"'`]+/", base):
         bad("base_url", f"{base!r} is not an http(s) address ending in /",
             "e.g. https://example.org/atlas/")
+    report = meta.get("report_url", "")
+    if report:
+        named = set(re.findall(r"\{(\w*)\}", report))
+        if not re.fullmatch(r"(https?://|mailto:)[^\s<>\"'`]+", report, re.IGNORECASE):
+            bad("report_url", f"{report!r} is not an http(s) or mailto: address",
+                "e.g. https://github.com/you/atlas/issues/new?title={layer}+{iso3}")
+        elif named - set(REPORT_FIELDS):
+            unknown = ", ".join(sorted(named - set(REPORT_FIELDS)))
+            bad("report_url", f"unknown placeholder(s) {unknown}",
+                f"placeholders: {', '.join('{' + f + '}' for f in REPORT_FIELDS)}")
     return meta
 
 

@@ -133,7 +133,9 @@ OWN_FILES = ("sources.csv", "citations.csv", "companies.csv", "aggregates.csv")
 #: that describe a layer, class, field, composite or component hold exactly its fields (below).
 TOP_KEYS = ("atlas", "layer", "composite", "confidence", "codebook")
 ATLAS_KEYS = ("title", "data_date", "licence", "licence_id", "publisher", "base_url",
-              "documents")
+              "documents", "report_url", "release_cadence")
+#: What a report_url may name, filled in for the value a reader reports a problem with.
+REPORT_FIELDS = ("layer", "country", "iso3", "value", "data_version")
 
 #: Local copies and the configuration itself are read whole; a larger file is refused.
 MAX_CONFIG_BYTES = 10_000_000

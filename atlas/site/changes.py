@@ -79,4 +79,5 @@ def html(hist: dict[str, Any], title: str) -> str:
             "and its sources (<code>seeds/releases/</code>); below, the records each release "
             "added, removed or changed, old value → new value. The same list is in "
             '<a href="data/changes.json">data/changes.json</a>.</p>' + "".join(parts))
-    return page(f"Changes — {title}", body)
+    return page(f"Changes — {title}", body, description=(
+        f"What each release of {title} added, removed and changed, record by record."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from typing import Any
 
 from atlas.evidence.model import Dataset
@@ -52,12 +53,15 @@ def link(url: str, text: str) -> str:
     return e(text)
 
 
-def page(title: str, body: str, root: str = "") -> str:
+def page(title: str, body: str, root: str = "", description: str = "") -> str:
+    described = (f'<meta name="description" content="{e(description)}">\n'
+                 if description else "")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n"
+        f"<title>{e(title)}</title>\n{described}"
+        f'<link rel="icon" href="{root}assets/favicon.svg" type="image/svg+xml">\n'
         f'<link rel="stylesheet" href="{root}assets/atlas.css">\n</head>\n'
         f'<body class="atlas-page">\n<main>\n{body}\n{COPY_LINK}\n</main>\n'
         f'<script src="{root}assets/page.js"></script>\n</body>\n</html>\n'
@@ -144,6 +148,20 @@ def _imported(dataset: Dataset) -> str:
             "</ul>")
 
 
+def _releases(meta: dict[str, Any]) -> str:
+    """How often the data is released and when it last was; how to report a problem."""
+    last = meta.get("last_release") or {}
+    cadence = e(meta.get("release_cadence", ""))
+    said = (f"The data is released {cadence}; " if cadence else "")
+    said += (f"the last release is {e(last['version'])}, of {e(last['date'])}."
+             if last else "no release has been made yet.")
+    report = ""
+    if meta.get("report_url"):
+        report = (" Each value on a country page has a link to report a problem with it; "
+                  "reports are read before the next release.")
+    return f'<p id="releases">{said[0].upper() + said[1:]}{report}</p>'
+
+
 def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     """The about / methodology page."""
     title = meta.get("title", "DSR Atlas")
@@ -210,6 +228,7 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
 <p><strong>Cite this atlas:</strong> <span id="cite">{cite}</span> Each data version is one state
 of the records: the data version (a hash of them) names it exactly, a release by its number.{changed}
 <a href="changes.html">What changed between releases</a>.</p>
+{_releases(meta)}
 <h2>What each layer means and how values are coded</h2>
 <p>Every value comes from a record with at least one citation: a source a reader can open, a
 locator (section, paragraph, table row, or line of a text copy), and what the source says, in the
@@ -234,7 +253,8 @@ is listed with its own source.</p>
 <h2>Boundaries</h2>
 {BOUNDARY_POLICY}
 """
-    return page(f"About — {title}", body)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", summary(dataset)))
+    return page(f"About — {title}", body, description=f"How {title} is made: {plain}")
 
 
 def _place(loc: dict[str, Any]) -> str:
@@ -245,6 +265,20 @@ def _place(loc: dict[str, Any]) -> str:
     said = "no place named: drawn inside the country" if loc["precision"] == "country" \
         else f"precision: {loc['precision']}"
     return f"{e(where)}{e(point)}{'; ' if where or point else ''}{e(said)}"
+
+
+def report_link(meta: dict[str, Any], layer: str, c: Country, value: str) -> str:
+    """"Report a problem with this value", from layers.toml's report_url (none if unset)."""
+    from urllib.parse import quote
+
+    template = meta.get("report_url", "")
+    if not template:
+        return ""
+    fields = {"layer": layer, "country": c.name, "iso3": c.iso3, "value": value,
+              "data_version": meta.get("data_version", "")}
+    url = re.sub(r"\{(\w+)\}", lambda m: quote(fields.get(m.group(1), ""), safe=""), template)
+    return (f'<a class="report-problem" href="{e(url)}" rel="noopener noreferrer">Report a problem '
+            f"with this value</a>")
 
 
 def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
@@ -260,7 +294,9 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
         head = (f"{e(rec['count'])} project(s) named" if spec.many
                 else f'<a href="../about.html#rule-{e(spec.id)}-{e(rec["value"])}">'
                      f'{e(labels.get(rec["value"], rec["value"]))}</a>')
-        parts.append(f"<h2>{e(spec.title)}</h2><p><strong>{head}</strong></p>")
+        problem = report_link(meta, spec.id, c, str(rec["value"]))
+        parts.append(f"<h2>{e(spec.title)}</h2><p><strong>{head}</strong>"
+                     f"{' · ' + problem if problem else ''}</p>")
         for r in records:
             fields = "".join(
                 f"<dt>{e(k.replace('_', ' '))}</dt><dd>{e('; '.join(v) if isinstance(v, list) else v)}</dd>"
@@ -303,7 +339,10 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
             f'<p>{e(c.name_zh)} · {e(c.iso3)} · page version <code id="page-version">{version}'
             f'</code></p>{content}<p><strong>Cite this page:</strong> <span id="cite">{cite}'
             "</span></p>")
-    return page(title, body, root="../")
+    shown_layers = sum(1 for spec in dataset.layers if spec.id in c.layers)
+    return page(title, body, root="../", description=(
+        f"{c.name}: {shown_layers} layer(s) of China's Digital Silk Road footprint, every value "
+        "with its sources."))
 
 
 def files(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict[str, str]:

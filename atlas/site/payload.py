@@ -33,7 +33,8 @@ def own_assets() -> dict[str, Path]:
     """The atlas's own scripts (the map page's parts, and page.js for the other pages) and
     stylesheet, keyed by their path under assets/."""
     base = Path(__file__).parent / "assets"
-    return {f"assets/{name}": base / name for name in (*MAP_SCRIPTS, "page.js", "atlas.css")}
+    return {f"assets/{name}": base / name for name in (*MAP_SCRIPTS, "page.js", "atlas.css",
+                                                              "favicon.svg")}
 
 
 def companies_of(dataset: Dataset, country: Country) -> list[str]:
