@@ -3,6 +3,7 @@ new, with their sources), after the unreleased changes (the data: atlas.history.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from atlas.history.changes import KINDS, show, values_text
@@ -70,7 +71,8 @@ def html(hist: dict[str, Any], title: str) -> str:
              f"<p>{_counts(un)}.</p>{_table(un, hist['sources'])}</section>"]
     for r in hist["releases"]:
         prev = f"since {e(r['previous'])}" if r["previous"] else "(the first release)"
-        parts.append(f'<section id="release-{e(r["version"])}"><h2>Release {e(r["version"])}, '
+        anchor = re.sub(r"[^A-Za-z0-9_-]", "-", r["version"])  # an id of letters, digits, - _
+        parts.append(f'<section id="release-{anchor}"><h2>Release {e(r["version"])}, '
                      f"{e(r['date'])}</h2><p>{prev}: {_counts(r)}; data version "
                      f"<code>{e(r['data_version'])}</code>.</p>"
                      f"{_table(r, hist['sources'])}</section>")

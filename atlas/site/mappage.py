@@ -117,8 +117,11 @@ def check_tiles(tiles: str) -> str:
 
 def fix_markup(page: str) -> str:
     """What folium and branca write that checkers flag: no `lang`, a viewport that forbids
-    zooming (WCAG 1.4.4), and the script after `</body>`."""
+    zooming (WCAG 1.4.4), trailing blanks, self-closed void elements, and the script after
+    `</body>`."""
     page = page.replace("<html>", '<html lang="en">', 1)
+    page = re.sub(r"[ \t]+$", "", page, flags=re.M)  # trailing blanks (before the hashes)
+    page = re.sub(r"<(meta|link)\b([^>]*?)\s*/>", r"<\1\2>", page)  # HTML, not XHTML
     page = re.sub(r'<meta name="viewport"[^>]*>',
                   '<meta name="viewport" content="width=device-width, initial-scale=1">', page)
     return re.sub(r"</body>\s*(<script>.*</script>)\s*</html>", r"\1\n</body>\n</html>", page,

@@ -42,6 +42,13 @@ part of Somalia; Kosovo has the key XKX.</li>
 """
 
 
+def rule_id(*parts: str) -> str:
+    """The id of a class's row in the codebook: `rule-<layer>-<value>`, with '+' spelt `plus` and
+    any other character but letters, digits, '-' and '_' as '-' (the map's links do the same)."""
+    text = "-".join(("rule", *parts)).replace("+", "plus")
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)
+
+
 def e(value: Any) -> str:
     """Escape any value for HTML text or a quoted attribute."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -111,8 +118,9 @@ def _vocabularies(spec: LayerSpec) -> str:
         if not f.classes:
             continue
         rows = "".join(
-            f'<tr id="rule-{e(spec.id)}-{e(f.name)}-{e(c.value)}"><td><code>{e(c.value)}</code>'
-            f'</td><td><span class="swatch" style="background:{e(c.color)}"></span> '
+            f'<tr id="{rule_id(spec.id, f.name, c.value)}"><td><code>{e(c.value)}</code>'
+            f'</td><td><svg class="swatch" width="12" height="12" aria-hidden="true"><rect '
+            f'width="12" height="12" fill="{e(c.color)}" stroke="#555"/></svg> '
             f"{e(c.symbol + ' ' if c.symbol else '')}{e(c.label)}</td><td>{e(c.rule)}</td></tr>"
             for c in f.classes)
         parts.append(f"<h4>{e(f.name.replace('_', ' ').capitalize())}</h4><table "
@@ -168,7 +176,7 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
     layers = []
     for spec in dataset.layers:
         rows = "".join(
-            f'<tr id="rule-{e(spec.id)}-{e(c.value)}"><td><code>{e(c.value)}</code></td>'
+            f'<tr id="{rule_id(spec.id, c.value)}"><td><code>{e(c.value)}</code></td>'
             f"<td>{e(c.label)}</td><td>{e(c.rule)}</td><td>{e(c.example)}</td></tr>"
             for c in spec.classes)
         classes = ("<table class=\"atlas-table atlas-codebook\"><thead><tr><th>value</th>"
@@ -292,7 +300,7 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
         labels = {k.value: k.label for k in spec.classes}
         records = rec["items"] if spec.many else [rec]
         head = (f"{e(rec['count'])} project(s) named" if spec.many
-                else f'<a href="../about.html#rule-{e(spec.id)}-{e(rec["value"])}">'
+                else f'<a href="../about.html#{rule_id(spec.id, str(rec["value"]))}">'
                      f'{e(labels.get(rec["value"], rec["value"]))}</a>')
         problem = report_link(meta, spec.id, c, str(rec["value"]))
         parts.append(f"<h2>{e(spec.title)}</h2><p><strong>{head}</strong>"
@@ -325,6 +333,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
             f"<p><strong>Score {rec['score']:.2f}</strong>; missing (not counted): "
             f"{e(', '.join(rec['missing']) or 'none')}</p>" if rec else "<p><em>No score.</em></p>"))
     title = f"{c.name} — {meta.get('title', 'DSR Atlas')}"
+    if len(e(title)) > 70:  # what a search result shows of a title (checkers count it escaped)
+        title = f"{c.name} — DSR Atlas"
     content = "".join(parts)
     # The page's own version (a hash of what it shows), not the whole dataset's: it changes only
     # when this page does, so a citation of it stays exact across edits to other countries.

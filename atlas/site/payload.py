@@ -145,5 +145,5 @@ def standalone_html(site: Mapping[str, bytes]) -> bytes:
     html = re.sub(r'<script src="([^"]+)"></script>', script, html)
     detail = text("data/geometry.js")  # loaded on zoom by the site; inline here
     html = html.replace("</head>", f"<script>{detail}</script>\n</head>", 1)
-    html = re.sub(r'<link rel="stylesheet" href="([^"]+)"/>', style, html)
+    html = re.sub(r'<link rel="stylesheet" href="([^"]+)"\s*/?>', style, html)
     return allow_inline_scripts(html).encode("utf-8")

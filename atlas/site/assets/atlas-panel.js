@@ -13,6 +13,12 @@
   var AtlasSite = A.Site;
   var D = A.data, el = A.el, link = A.link, layersById = A.layersById, valueLabel = A.valueLabel, isPhone = A.isPhone;
 
+  /* The id of a class's row in the about page's codebook, as atlas/site/pages.py rule_id
+     writes it: '+' spelt "plus", any other character but letters, digits, - and _ as "-". */
+  function ruleId(layer, value) {
+    return ("rule-" + layer + "-" + String(value)).replace(/\+/g, "plus").replace(/[^A-Za-z0-9_-]/g, "-");
+  }
+
   /* A country's details (fields, citations) from data/details/<ISO3>.js, loaded once. */
   AtlasSite.prototype.loadDetails = function (iso3, done) {
     var store = window.ATLAS_DETAILS || {};
@@ -147,7 +153,7 @@
         return;
       }
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
-        el("a", { href: "about.html#rule-" + encodeURIComponent(layer.id) + "-" + encodeURIComponent(rec.value), text: "coding rule" })]));
+        el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" })]));
       section.appendChild(self.recordDetails(layer, rec, false));
       p.appendChild(section);
     });
