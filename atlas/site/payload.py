@@ -37,16 +37,25 @@ def own_assets() -> dict[str, Path]:
                                                               "favicon.svg")}
 
 
-def companies_of(dataset: Dataset, country: Country) -> list[str]:
-    """The companies (canonical names) a country's records name, in any layer."""
-    names: set[str] = set()
+def companies_by_layer(dataset: Dataset, country: Country) -> dict[str, list[str]]:
+    """The companies (canonical names) a country's records name, layer by layer (a layer that
+    names none is left out): "Huawei in the Safe City layer" is not "Huawei anywhere"."""
+    out = {}
     for spec in dataset.layers:
+        names: set[str] = set()
         fields = [f.name for f in spec.fields if f.vocabulary == "companies"]
         rec = country.layers.get(spec.id)
         for item in (rec.get("items", [rec]) if rec else []):
             for name in fields:
                 names.update(item["fields"].get(name) or [])
-    return sorted(names)
+        if names:
+            out[spec.id] = sorted(names)
+    return out
+
+
+def companies_of(dataset: Dataset, country: Country) -> list[str]:
+    """The companies (canonical names) a country's records name, in any layer."""
+    return sorted({n for names in companies_by_layer(dataset, country).values() for n in names})
 
 
 def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, Any]) -> dict:
@@ -60,7 +69,8 @@ def site_data(dataset: Dataset, countries: tuple[Country, ...], meta: dict[str, 
         "countries": {
             c.iso3: {"name": c.name, "name_zh": c.name_zh, "continent": c.continent,
                      "subregion": c.subregion, "layers": c.layers,
-                     "companies": companies_of(dataset, c)}
+                     "companies": companies_of(dataset, c),
+                     "companies_by_layer": companies_by_layer(dataset, c)}
             for c in countries
         },
         "aggregates": dataset.aggregates,
