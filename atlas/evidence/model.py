@@ -61,7 +61,7 @@ class Source(NamedTuple):
             who = self.author.split(";")[0].split(",")[0].split(" (")[0].split()[-1]
         else:
             who = (self.publisher or self.title).split(" (")[0].split(",")[0].strip()
-        year = re.search(r"\b(19|20)\d\d\b", self.date)
+        year = re.search(r"\b(19|20)[0-9][0-9]\b", self.date)
         return f"{who} {year.group(0)}" if year else who
 
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from atlas import text as texts
 from atlas.clock import current_year
 from atlas.errors import Problem, close_matches
 from atlas.evidence.model import (
@@ -26,13 +27,22 @@ from atlas.files import UnreadableFile, read_regular
 from atlas.world import countries
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+#: Columns that hold paragraphs (line breaks allowed, up to text.MAX_TEXT characters); a url
+#: is up to text.MAX_URL; any other column is a name or a short value (text.MAX_LINE).
+PARAGRAPHS = frozenset({"note", "derivation", "confidence_reason", "evidence", "quote", "what"})
 
 
 def read_csv(
-    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem]
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem],
+    lists: tuple[str, ...] = (),
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised."""
+    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised.
+
+    Every cell is checked here, before any reader uses it: no control character (a NUL would
+    reach a path, a page, the downloads), no more characters than a reader can use (`lists`:
+    columns of ';'-separated items, which may be as long as a paragraph). A row with such a
+    cell is returned all the same, so that its other problems are found; the loader reports one
+    problem per cell."""
     shown = str(path)
     try:
         data = read_regular(path, MAX_BYTES)
@@ -102,10 +112,29 @@ def read_csv(
                     shown, start, "", f"{what} cells: {len(cells)} (expected {len(header)})",
                     "a comma inside a value needs the value in double quotes"))
                 continue
-            rows.append((start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+            row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+            _check_cells(row, lists, shown, start, problems)
+            rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(shown, reader.line_num, "", f"malformed CSV: {exc}"))
     return rows
+
+
+def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: int,
+                 problems: list[Problem]) -> None:
+    """A problem for each cell of `row` with a control character or too long to use."""
+    if not texts.ONE_LINE_REFUSED.search("".join(row.values())) \
+            and max(map(len, row.values()), default=0) <= texts.MAX_LINE:
+        return  # nearly every row: one search for all its cells
+    for column, cell in row.items():
+        if column == "url":
+            wrong = texts.problem(cell, limit=texts.MAX_URL)
+        else:
+            wrong = texts.problem(cell, multiline=column in PARAGRAPHS,
+                                  limit=texts.MAX_TEXT if column in PARAGRAPHS or column in lists
+                                  else texts.MAX_LINE)
+        if wrong:
+            problems.append(Problem(shown, line, column, wrong, texts.hint(wrong)))
 
 
 def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
@@ -148,10 +177,12 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
         return items
     if spec.type in ("int", "number"):
         try:
-            number: float = int(text) if spec.type == "int" else float(text)
+            number: float = texts.parse_int(text) if spec.type == "int" \
+                else texts.parse_number(text)
         except ValueError:
             kind = "a whole number" if spec.type == "int" else "a number"
-            bad(f"{text!r} is not {kind}", "write digits only, e.g. 25 (no % sign or words)")
+            bad(f"{text!r} is not {kind}", texts.digits_hint(text)
+                or "write digits only, e.g. 25 (no % sign or words)")
             return None
         if number != number or number in (float("inf"), float("-inf")):
             bad(f"{text!r} is not a finite number")
@@ -185,7 +216,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     pending: set[str] = set()
     size = 0
     before = len(problems)
-    rows = read_csv(path, spec.columns, required, problems)
+    rows = read_csv(path, spec.columns, required, problems,
+                    tuple(f.name for f in spec.fields if f.type == "list"))
     if not rows and any(p.path == shown and p.line <= 1 and not p.warning
                         for p in problems[before:]):
         refused.add(UNREAD)  # its citations cannot be checked: the file's problem says why
@@ -269,9 +301,9 @@ def _expected(spec: FieldSpec) -> str:
 def _year(text: str, this_year: int, shown: str, line: int, problems: list[Problem]) -> int | None:
     if not text:  # the codebook's year rule: empty where the sources give no year
         return None
-    if not (text.isdigit() and len(text) == 4):
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
         problems.append(Problem(shown, line, "year", f"{text!r} is not a year",
-                                "write four digits, e.g. 2024"))
+                                texts.digits_hint(text) or "write four digits, e.g. 2024"))
         return None
     year = int(text)
     if year > this_year:
