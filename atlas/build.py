@@ -91,7 +91,11 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         return _run(seeds, out, tiles, strict, force, single_file, pictures, documents)
     except OSError as exc:  # a full or read-only disk, --out under a file, …
         where = f" ({exc.filename})" if exc.filename else ""
-        raise AtlasError(f"cannot write the site: {exc.strerror or exc}{where}") from None
+        # Where the build writes: the site, its temporary and old copies, the cache and lock.
+        ours = (str(out), str(out.parent / f".{out.name}."), str(out.parent / CACHE_DIR))
+        doing = "write the site" if not exc.filename or str(exc.filename).startswith(ours) \
+            else "read the inputs"
+        raise AtlasError(f"cannot {doing}: {exc.strerror or exc}{where}") from None
 
 
 def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,

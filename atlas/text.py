@@ -14,7 +14,7 @@ import re
 #: A link: http or https in any case, then no white space, quote, backtick or angle bracket (the
 #: characters that would end an attribute or be taken for markup). The map's safeUrl() in
 #: site/assets/*.js holds the same pattern, with the same case-insensitive flag.
-URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
+URL_PATTERN = r"""^https?://[^\s<>"'`]+$"""
 URL = re.compile(URL_PATTERN, re.IGNORECASE)
 
 #: What a reader can use. A name or title fits on a line or two; a note or an explanation is a

@@ -244,7 +244,10 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         res = countries.resolve(row["country"], known)
         if res.key is None:
             problems.append(Problem(shown, line, "country", res.message, res.hint))
-            pending.add(UNRESOLVED)
+            # A country that only a control character spoils (reported for the cell) is known
+            # to its citations: they are passed over, not called orphans.
+            clean = countries.resolve(texts.ONE_LINE_REFUSED.sub("", row["country"]), known)
+            pending.add(clean.key or UNRESOLVED)
             continue
         if not spec.many and res.key in out:
             first = out[res.key]
