@@ -29,6 +29,7 @@ from atlas.world import countries
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Columns that hold paragraphs (line breaks allowed, up to text.MAX_TEXT characters); a url
 #: is up to text.MAX_URL; any other column is a name or a short value (text.MAX_LINE).
+_LONE_CR = re.compile(r"\r(?!\n)")
 PARAGRAPHS = frozenset({"note", "derivation", "confidence_reason", "evidence", "quote", "what"})
 
 
@@ -96,6 +97,11 @@ def read_csv(
         return []
     rows: list[tuple[int, dict[str, str]]] = []
     line = reader.line_num
+    # One look at the whole text: nearly every file holds no character a cell may not (a tab, a
+    # lone carriage return, a control character); then only a row over several lines (a line
+    # break in a cell) or with a long cell is looked at cell by cell.
+    suspect = bool(texts.ALWAYS_REFUSED.search(text) or "\t" in text
+                   or _LONE_CR.search(text))
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -113,7 +119,8 @@ def read_csv(
                     "a comma inside a value needs the value in double quotes"))
                 continue
             row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
-            _check_cells(row, lists, shown, start, problems)
+            if suspect or line != start or max(map(len, cells)) > texts.MAX_LINE:
+                _check_cells(row, lists, shown, start, problems)
             rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(shown, reader.line_num, "", f"malformed CSV: {exc}"))
@@ -123,9 +130,6 @@ def read_csv(
 def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: int,
                  problems: list[Problem]) -> None:
     """A problem for each cell of `row` with a control character or too long to use."""
-    if not texts.ONE_LINE_REFUSED.search("".join(row.values())) \
-            and max(map(len, row.values()), default=0) <= texts.MAX_LINE:
-        return  # nearly every row: one search for all its cells
     for column, cell in row.items():
         if column == "url":
             wrong = texts.problem(cell, limit=texts.MAX_URL)
