@@ -266,12 +266,13 @@ def test_an_upper_case_https_address_is_a_link_everywhere(seeds: Path, tmp_path:
 
 
 def map_url_rules() -> list[str]:
-    """The regular expressions safeUrl() uses in the map's scripts (wherever it lives)."""
+    """The regular expressions safeUrl() uses in the map's scripts (in whichever script and at
+    whatever indentation it lives)."""
     found = []
-    for script in sorted((REPO / "atlas" / "site" / "assets").glob("*.js")):
+    for script in sorted((REPO / "atlas" / "site" / "assets").rglob("*.js")):
         source = script.read_text(encoding="utf-8")
-        for body in re.findall(r"function safeUrl\(\w+\) \{(.*?)\n  \}", source, re.S):
-            found += re.findall(r"/(\^.*?\$)/(\w*)\.test", body)
+        found += re.findall(r"function safeUrl\([^)]*\)\s*\{[^}]*?/(\^[^\n]*?\$)/(\w*)\.test",
+                            source)
     return found
 
 

@@ -342,3 +342,15 @@ def test_the_committed_releases_pass_the_schema() -> None:
     """The schema is that of the files `atlas release` writes: the project's own pass it."""
     snaps = releases.load_all(REPO / "seeds")
     assert [s.version for s in snaps][:2] == ["2026.11", "2026.11.1"]
+
+
+def test_a_releases_folder_that_is_a_file_is_refused(seeds: Path, tmp_path: Path) -> None:
+    """A `releases` that is not a folder is said, not taken for "no release yet" (the changes
+    page would then say there never was a release)."""
+    (seeds / "releases").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["build", "--seeds", str(seeds), "--out",
+                                      str(tmp_path / "site"), "--no-pictures"])
+    assert result.exit_code == 1
+    assert one_error_line(result.output) == (
+        f"{seeds / 'releases'}: is not a folder; the releases are kept in a folder of that name "
+        "(or remove it)")

@@ -9,6 +9,7 @@ published under a version stays citable. `diff` compares two snapshots record by
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -93,8 +94,20 @@ def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
 
 def release_files(seeds: Path) -> list[Path]:
     """The release files in `seeds/releases/` (for the build's input hash), whatever they are:
-    read() refuses one that is not a regular file."""
-    return sorted((seeds / RELEASES_DIR).glob("*.json"))
+    read() refuses one that is not a regular file. A releases folder that cannot be listed is
+    an error, not "no release yet" (the changes page would say there never was one)."""
+    folder = seeds / RELEASES_DIR
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".json"))
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise AtlasError(f"{folder}: is not a folder; the releases are kept in a folder of "
+                         "that name (or remove it)") from None
+    except OSError as exc:
+        raise AtlasError(f"{folder}: cannot list the releases: {exc.strerror or exc}") from None
+    return [folder / name for name in names]
 
 
 def load_all(seeds: Path) -> list[Snapshot]:
