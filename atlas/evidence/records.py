@@ -29,8 +29,9 @@ from atlas.world import countries
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Columns that hold paragraphs (line breaks allowed, up to text.MAX_TEXT characters); a url
 #: is up to text.MAX_URL; any other column is a name or a short value (text.MAX_LINE).
-_LONE_CR = re.compile(r"\r(?!\n)")
 PARAGRAPHS = frozenset({"note", "derivation", "confidence_reason", "evidence", "quote", "what"})
+#: A carriage return that does not end a line: inside a cell, where no value may hold one.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def read_csv(
