@@ -12,7 +12,6 @@ import contextlib
 import csv
 import hashlib
 import io
-import os
 import subprocess
 import sys
 import time
@@ -21,12 +20,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from atlas import __version__, evidence, join, output
+from atlas import __version__, clock, evidence, join, output
 from atlas.cache import Cache, producer_versions
 from atlas.errors import AtlasError, Problem, ValidationFailed
 from atlas.evidence import codebook, loader, model, schema, tableschema
 from atlas.evidence.model import Dataset
 from atlas.evidence.schema import TITLE
+from atlas.evidence.sources import document_ok
 from atlas.exports import archive, catalog, datapackage, points, tables
 from atlas.files import UnreadableFile, read_regular
 from atlas.history import changes, releases
@@ -92,7 +92,11 @@ def run(seeds: Path, out: Path, tiles: str | None = None, strict: bool = False,
         return _run(seeds, out, tiles, strict, force, single_file, pictures, documents)
     except OSError as exc:  # a full or read-only disk, --out under a file, …
         where = f" ({exc.filename})" if exc.filename else ""
-        raise AtlasError(f"cannot write the site: {exc.strerror or exc}{where}") from None
+        # Where the build writes: the site, its temporary and old copies, the cache and lock.
+        ours = (str(out), str(out.parent / f".{out.name}."), str(out.parent / CACHE_DIR))
+        doing = "write the site" if not exc.filename or str(exc.filename).startswith(ours) \
+            else "read the inputs"
+        raise AtlasError(f"cannot {doing}: {exc.strerror or exc}{where}") from None
 
 
 def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
@@ -166,9 +170,8 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
     countries = join.join(bounds, dataset)
     meta = {"title": TITLE, **dataset.meta, "data_version": data_version(seeds),
             "atlas_version": __version__, "pictures": with_pictures}
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        meta["build_date"] = time.strftime(
-            "%Y-%m-%d", time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"])))
+    if clock.epoch() is not None:
+        meta["build_date"] = time.strftime("%Y-%m-%d", time.gmtime(clock.epoch()))
     located = join.points(dataset, countries)
     origins = tuple(sorted({p.record.origin for p in located if p.licensed}))
     meta["downloads"] = [{"name": d.name, "menu": d.menu, "layer": d.layer}  # the site's menu
@@ -290,7 +293,7 @@ def _hash_files(paths: list[Path]) -> str:
         digest.update(path.name.encode() + b"\0")
         try:  # a special file or a huge one is refused by validation; here it only counts
             digest.update(hashlib.sha256(read_regular(path, HASH_LIMIT)).digest())
-        except (OSError, UnreadableFile) as exc:
+        except (OSError, ValueError, UnreadableFile) as exc:  # ValueError: a NUL in a name
             digest.update(f"unreadable: {exc}".encode())
     return digest.hexdigest()
 
@@ -308,7 +311,10 @@ def _documents(seeds: Path, root: Path) -> list[Path]:
         rows = list(csv.DictReader(io.StringIO(text)))
     except (OSError, UnreadableFile, UnicodeDecodeError, csv.Error):
         return []
-    return sorted({root / r["document"] for r in rows if r.get("document")})
+    # Only the names validation would accept are looked at: a NUL byte or a '..' in the cell
+    # must be refused by validation in one line, not reach the file system here first.
+    return sorted({root / r["document"] for r in rows
+                   if isinstance(r.get("document"), str) and document_ok(r["document"])})
 
 
 def input_digest(seeds: Path, made_by: str, options: str, documents: Path) -> str:

@@ -12,7 +12,10 @@ from atlas.errors import AtlasError
 
 class AtlasGroup(click.Group):
     """The commands, with an interrupt ending in one line and status 130 (click alone would
-    print "Aborted!" and exit 1, which reads like a failure of the command)."""
+    print "Aborted!" and exit 1, which reads like a failure of the command), and any error of
+    the system a command did not say itself (a folder that cannot be listed, a disk that fails)
+    in one line and status 1, never a traceback. Each command leaves no file of its own half
+    written (they write through atlas.output and atlas.files.write_whole)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -20,6 +23,9 @@ class AtlasGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 def _unraisable(report: sys.UnraisableHookArgs) -> None:

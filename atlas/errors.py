@@ -9,8 +9,15 @@ class AtlasError(Exception):
     """A problem the user can fix; its message is shown as-is."""
 
 
-#: Control characters from the user's files, shown escaped: a problem is always one line.
-_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), 127)}
+#: Control characters from the user's files (and the Unicode line separators), shown escaped: a
+#: problem is always one line.
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(32), *range(127, 160), 0x2028, 0x2029,
+                                                  0xFEFF)}
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that could break a line (or hide itself) shown escaped."""
+    return text.translate(_ONE_LINE)
 
 
 class Problem(NamedTuple):
@@ -28,7 +35,7 @@ class Problem(NamedTuple):
         field = f" {self.field}:" if self.field else ""
         kind = " warning:" if self.warning else ""
         hint = f" — {self.hint}" if self.hint else ""
-        return f"{where}:{kind}{field} {self.message}{hint}".translate(_ONE_LINE)
+        return one_line(f"{where}:{kind}{field} {self.message}{hint}")
 
 
 class Problems(list[Problem]):
@@ -41,6 +48,33 @@ class Problems(list[Problem]):
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self if p.warning]
+
+    def trimmed(self, limit: int) -> Problems:
+        """These problems as the user should read them: one error per cell (a cell with a NUL
+        byte is not also an unknown country), and at most `limit` errors and `limit` warnings
+        per file, the first found, then one line counting the rest (5,000 follow-on errors
+        would bury the one that matters)."""
+        out, seen = Problems(), set()
+        listed: dict[tuple[str, bool], int] = {}
+        left: dict[tuple[str, bool], int] = {}
+        for p in self:
+            cell = (p.path, p.line, p.field)
+            if not p.warning and p.line and p.field:
+                if cell in seen:
+                    continue
+                seen.add(cell)
+            kind = (p.path, p.warning)
+            if listed.get(kind, 0) >= limit:
+                left[kind] = left.get(kind, 0) + 1
+                continue
+            listed[kind] = listed.get(kind, 0) + 1
+            out.append(p)
+        for (path, warning), n in left.items():
+            what = "warning(s)" if warning else "error(s)"
+            out.append(Problem(path, 0, "", f"{n:,} more {what} in this file not listed (the "
+                               f"first {limit} found are)", "fix those first: the rest often "
+                               "follow from them", warning))
+        return out
 
     def raise_errors(self) -> None:
         """Raise ValidationFailed with every error, if there is one (warnings pass)."""

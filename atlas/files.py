@@ -1,5 +1,5 @@
 """Reading files safely: the user's (only regular files, never more than a stated size), and
-those of installed packages.
+those of installed packages; and writing one file whole or not at all.
 
 A seeds folder can hold anything: a folder named like a records file, a FIFO (reading one waits
 forever for a writer), a link to a device (`/dev/zero` never ends). Every file the atlas reads
@@ -9,6 +9,7 @@ regular file and stops at the size limit, so none of these can hang a build or f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -48,6 +49,24 @@ def read_regular(path: Path, limit: int) -> bytes:
         raise UnreadableFile(f"is over {limit:,} bytes; the atlas reads files of at most "
                              f"{limit:,} bytes")
     return data
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: into a temporary file beside it, flushed to the disk,
+    then renamed into place. Any failure (a full disk, an interrupt) removes the temporary file
+    and leaves `path` as it was; the OSError is raised for the caller to say in one line."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # a full disk may only say so here
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def package_dir(name: str, install: str) -> Path:

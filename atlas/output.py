@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator, Mapping
@@ -55,7 +56,7 @@ def read_marker(out: Path) -> str | None:
     listed: dict[str, int] = {}
     for line in listing.splitlines():
         size, _, name = line.partition(" ")
-        if not size.isdigit() or not name:
+        if not re.fullmatch(r"[0-9]{1,15}", size) or not name:  # isdigit() takes '²' too
             return None
         listed[name] = int(size)
     found: dict[str, int] = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +17,11 @@ from atlas.errors import AtlasError
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files from the site directory, never cached (the site changes under the browser).
-    A path the system cannot take (a NUL byte, an undecodable name) is a 400, not a traceback."""
+    A path the system cannot take (a NUL byte, an undecodable name) is a 400, not a traceback.
+
+    Only regular files inside the folder are served: not a symbolic link placed in it that
+    leads outside (the folder is the site, not a door to the rest of the disk), not a FIFO
+    (reading it would hold the request forever), not a listing of a folder."""
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -23,6 +29,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):  # noqa: ANN201 - stdlib signature
         try:
+            path = self.translate_path(self.path)
+            if os.path.isdir(path):
+                if not self.path.partition("?")[0].partition("#")[0].endswith("/"):
+                    return super().send_head()  # the redirect to "folder/"
+                path = os.path.join(path, "index.html")
+            if not _servable(path, self.directory):
+                self.send_error(404, "File not found")
+                return None
             return super().send_head()
         except (ValueError, UnicodeError, OSError):
             self.send_error(400, "Bad request path")
@@ -32,13 +46,34 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def snapshot(seeds: Path) -> tuple[tuple[str, int, int], ...]:
-    """What the watcher compares: name, size and mtime of every file in the seeds folder."""
+def _servable(path: str, root: str) -> bool:
+    """Whether `path` is a regular file inside the folder `root`, once every link is followed."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if os.path.commonpath([real, top]) != top or real == top:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(real).st_mode)
+    except OSError:
+        return False
+
+
+def snapshot(seeds: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What the watcher compares: name, kind, size and mtime of every entry in the seeds folder
+    and its releases/ (a release added, or a FIFO put there and taken away again, is a change
+    too). stat() never opens what it looks at: nothing here can wait on a pipe."""
     out = []
-    for path in sorted(seeds.glob("*")):
-        if path.is_file():
+    for path in sorted([*seeds.glob("*"), *(seeds / "releases").glob("*")]):
+        try:
             st = path.stat()
-            out.append((path.name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            try:  # a link to nothing
+                st = path.lstat()
+            except OSError:
+                continue  # gone between the listing and the look: the next look sees it
+        if stat.S_ISDIR(st.st_mode) and path.parent == seeds:
+            continue  # releases/ is listed itself; documents are not watched
+        out.append((path.relative_to(seeds).as_posix(), stat.S_IFMT(st.st_mode), st.st_size,
+                    st.st_mtime_ns))
     return tuple(out)
 
 

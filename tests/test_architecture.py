@@ -10,7 +10,7 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "atlas"
 #: Each part and the parts it may import (besides itself and the package root's constants).
-HELPERS = {"errors", "files", "clock", "output", "cache"}
+HELPERS = {"errors", "files", "clock", "output", "cache", "text"}
 ENTRY = {"cli", "api", "serve", "geodata", "__main__"}
 ALLOWED = {
     "helpers": {"helpers"},

@@ -60,3 +60,8 @@ def test_the_report_counts_a_relayed_story_once(seeds: Path) -> None:
     add(seeds, [NEWS[0].format("thibaut2026"), NEWS[1].format("thibaut2026")], list(CITES))
     dataset, problems = evidence.load(seeds)
     assert share(report.coverage_lines(dataset, problems)) == before  # relays of the brief
+
+
+def test_a_republication_of_an_unnamed_story_adds_no_publisher(seeds: Path) -> None:
+    add(seeds, [NEWS[0].format(""), NEWS[1].format("unknown")], list(CITES))
+    assert "2 independent publishers" in reason(seeds)  # the brief and the wire only

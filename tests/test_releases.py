@@ -100,7 +100,8 @@ def test_a_damaged_release_stops_the_build_and_names_the_file(
     path.write_text(path.read_text(encoding="utf-8")[:200], encoding="utf-8")
     result = runner.invoke(cli, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "s")])
     assert result.exit_code == 1
-    assert f"{path}: not a release file written by `atlas release`" in result.output
+    assert f"{path}: line 6: not valid JSON (Expecting value)" in result.output
+    assert "not a release as `atlas release` writes it" in result.output
     assert "Traceback" not in result.output
 
 

@@ -14,6 +14,7 @@ from atlas.evidence.model import (
     MAX_QUOTE,
     SOURCES_FILE,
     STANCES,
+    UNKNOWN_ORIGIN,
     UNREAD,
     UNRESOLVED,
     Citation,
@@ -207,10 +208,17 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
         recs = records[spec.id]
         for ref, rec in recs.items():
             by_publisher: dict[str, set[str]] = {}
+            unsure: list[str] = []  # republications of an unidentified story
             for cit in rec.citations:
                 src = sources[cit.source]
-                if cit.stance == "supports" and src.kind in cfg.confidence.kinds:
+                if cit.stance != "supports" or src.kind not in cfg.confidence.kinds:
+                    continue
+                if src.relays.casefold() == UNKNOWN_ORIGIN:
+                    unsure.append(src.kind)
+                else:
                     by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
+            for kind in unsure:  # it may repeat any of the others: it adds no publisher
+                by_publisher.setdefault(min(by_publisher, default="?"), set()).add(kind)
             _unmarked_relays(rec, sources, str(seeds / spec.file), problems)
             level, reason = cfg.confidence.level(by_publisher)
             if rec.confidence and rec.confidence != level:

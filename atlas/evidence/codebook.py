@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from atlas import text as texts
 from atlas.evidence.classes import _CLASS_VALUE, _classes, _label
 from atlas.evidence.composites import _composites
 from atlas.evidence.schema import (
@@ -45,6 +46,7 @@ from atlas.evidence.tomlcheck import (
     _shown,
     _table_list,
     _text,
+    check_texts,
 )
 
 _FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.csv")
@@ -63,6 +65,7 @@ def load_all(seeds: Path) -> Config:
     _collisions(layers, composites, check)
     config = Config(layers, composites, _meta(raw, check), confidence_rule(raw, check),
                     codebook_rules(raw, check))
+    check_texts(raw, check, _label)  # after the settings' own checks: theirs say more
     check.raise_if_any()
     return config
 
@@ -291,9 +294,14 @@ def _meta(raw: dict[str, Any], check: _Check) -> dict[str, str]:
             if text:
                 meta[key] = text
     base = meta.get("base_url", "")
-    if base and not re.fullmatch(r"https?://[^\s<>\"'`]+/", base):
+    if base and not (texts.is_url(base) and base.endswith("/")):
         bad("base_url", f"{base!r} is not an http(s) address ending in /",
             "e.g. https://example.org/atlas/")
+    date = meta.get("data_date", "")
+    if date and not texts.is_date(date):
+        bad("data_date", f"{date!r} is not a date of the calendar written YYYY-MM-DD",
+            "e.g. data_date = \"2026-11-23\" (the day the records were last checked)")
+        meta.pop("data_date")
     report = meta.get("report_url", "")
     if report:
         named = set(re.findall(r"\{(\w*)\}", report))

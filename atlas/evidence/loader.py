@@ -13,6 +13,7 @@ from atlas.evidence.model import (
     AGGREGATES_FILE,
     CITATIONS_FILE,
     COMPANIES_FILE,
+    MAX_PROBLEMS,
     SOURCES_FILE,
     Dataset,
     Record,
@@ -70,8 +71,11 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
     for name in extra:
         problems.append(Problem(str(seeds / name), 0, "",
                                 "not a layer file in layers.toml; ignored", warning=True))
+    # A file's first MAX_PROBLEMS errors and the line saying its reading stopped there are
+    # listed; what follows (a record without citations for each row read before a row limit)
+    # is counted, not listed.
     return Dataset(cfg.layers, records, sources, aggregates, cfg.composites, cfg.meta, cfg,
-                   companies), problems
+                   companies), problems.trimmed(MAX_PROBLEMS + 1)
 
 
 def load_valid(seeds: Path, documents: Path | None = None, check_quotes: bool = True) -> Dataset:

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from atlas import text as texts
 from atlas.errors import Problem, close_matches
 from atlas.evidence.schema import PRECISIONS
 
@@ -57,7 +58,7 @@ def _number(text: str, name: str, low: float, high: float,
     if not text:
         return None
     try:
-        value = float(text) if text.isascii() else float("nan")
+        value = texts.parse_number(text)
     except ValueError:
         value = float("nan")
     if not math.isfinite(value) or not low <= value <= high:

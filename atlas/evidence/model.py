@@ -23,6 +23,9 @@ COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
 COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
                  "platform", "other")
 STANCES = ("supports", "contradicts")
+#: `relays = unknown`: a republication whose original is not identified; it never counts as
+#: one more publisher (it may repeat any of the record's other sources).
+UNKNOWN_ORIGIN = "unknown"
 #: A quote is a phrase that pins the value, an evidence statement a sentence or two.
 MAX_QUOTE, MAX_EVIDENCE = 300, 400
 AGGREGATES_FILE = "aggregates.csv"
@@ -64,7 +67,7 @@ class Source(NamedTuple):
             who = self.author.split(";")[0].split(",")[0].split(" (")[0].split()[-1]
         else:
             who = (self.publisher or self.title).split(" (")[0].split(",")[0].strip()
-        year = re.search(r"\b(19|20)\d\d\b", self.date)
+        year = re.search(r"\b(19|20)[0-9][0-9]\b", self.date)
         return f"{who} {year.group(0)}" if year else who
 
 

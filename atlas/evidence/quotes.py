@@ -11,7 +11,8 @@ from atlas.files import UnreadableFile, read_regular
 
 #: How many lines either side of the locator a quote may stand.
 NEAR = 3
-_LINE_LOCATOR = re.compile(r"^L(\d+)(?:\s*[-–]\s*L?(\d+))?$")
+#: Line numbers in the digits 0–9 (\d would take any script's digits) and of a sensible size.
+_LINE_LOCATOR = re.compile(r"^L([0-9]{1,9})(?:\s*[-–]\s*L?([0-9]{1,9}))?$")
 
 
 def line_range(locator: str) -> tuple[int, int] | None:
@@ -105,6 +106,8 @@ class Documents:
             raise DocumentError(f"{path} is not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:
             raise DocumentError(f"{path}: {exc.strerror}") from None
+        except ValueError:  # a NUL byte in the name (validation refuses it; this is a backstop)
+            raise DocumentError(f"{name!r} is not a file name") from None
 
     def check(self, name: str, locator: str, quote: str) -> QuoteCheck | None:
         """Like check(), for the local copy `name`; None if it is not in the folder."""

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from atlas import text as texts
 from atlas.clock import current_year
 from atlas.errors import Problem, close_matches
 from atlas.evidence import locations
@@ -28,13 +29,24 @@ from atlas.world import countries
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
-_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+#: Columns that hold paragraphs (line breaks allowed, up to text.MAX_TEXT characters); a url
+#: is up to text.MAX_URL; any other column is a name or a short value (text.MAX_LINE).
+PARAGRAPHS = frozenset({"note", "derivation", "confidence_reason", "evidence", "quote", "what"})
+#: A carriage return that does not end a line: inside a cell, where no value may hold one.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def read_csv(
-    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem]
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem],
+    lists: tuple[str, ...] = (),
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised."""
+    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised.
+
+    Every cell is checked here, before any reader uses it: no control character (a NUL would
+    reach a path, a page, the downloads), no more characters than a reader can use (`lists`:
+    columns of ';'-separated items, which may be as long as a paragraph). A row with such a
+    cell is returned all the same, so that its other problems are found; the loader reports one
+    problem per cell."""
     shown = str(path)
     try:
         data = read_regular(path, MAX_BYTES)
@@ -88,6 +100,11 @@ def read_csv(
         return []
     rows: list[tuple[int, dict[str, str]]] = []
     line = reader.line_num
+    # One look at the whole text: nearly every file holds no character a cell may not (a tab, a
+    # lone carriage return, a control character); then only a row over several lines (a line
+    # break in a cell) or with a long cell is looked at cell by cell.
+    suspect = bool(texts.ALWAYS_REFUSED.search(text) or "\t" in text
+                   or _LONE_CR.search(text))
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -104,10 +121,27 @@ def read_csv(
                     shown, start, "", f"{what} cells: {len(cells)} (expected {len(header)})",
                     "a comma inside a value needs the value in double quotes"))
                 continue
-            rows.append((start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+            row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+            if suspect or line != start or max(map(len, cells)) > texts.MAX_LINE:
+                _check_cells(row, lists, shown, start, problems)
+            rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(shown, reader.line_num, "", f"malformed CSV: {exc}"))
     return rows
+
+
+def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: int,
+                 problems: list[Problem]) -> None:
+    """A problem for each cell of `row` with a control character or too long to use."""
+    for column, cell in row.items():
+        if column == "url":
+            wrong = texts.problem(cell, limit=texts.MAX_URL)
+        else:
+            wrong = texts.problem(cell, multiline=column in PARAGRAPHS,
+                                  limit=texts.MAX_TEXT if column in PARAGRAPHS or column in lists
+                                  else texts.MAX_LINE)
+        if wrong:
+            problems.append(Problem(shown, line, column, wrong, texts.hint(wrong)))
 
 
 def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
@@ -155,10 +189,12 @@ def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
         return text
     if spec.type in ("int", "number"):
         try:
-            number: float = int(text) if spec.type == "int" else float(text)
+            number: float = texts.parse_int(text) if spec.type == "int" \
+                else texts.parse_number(text)
         except ValueError:
             kind = "a whole number" if spec.type == "int" else "a number"
-            bad(f"{text!r} is not {kind}", "write digits only, e.g. 25 (no % sign or words)")
+            bad(f"{text!r} is not {kind}", texts.digits_hint(text)
+                or "write digits only, e.g. 25 (no % sign or words)")
             return None
         if number != number or number in (float("inf"), float("-inf")):
             bad(f"{text!r} is not a finite number")
@@ -204,7 +240,8 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     pending: set[str] = set()
     size = 0
     before = len(problems)
-    rows = read_csv(path, spec.columns, required, problems)
+    rows = read_csv(path, spec.columns, required, problems,
+                    tuple(f.name for f in spec.fields if f.type == "list"))
     if not rows and any(p.path == shown and p.line <= 1 and not p.warning
                         for p in problems[before:]):
         refused.add(UNREAD)  # its citations cannot be checked: the file's problem says why
@@ -231,7 +268,10 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
         res = countries.resolve(row["country"], known)
         if res.key is None:
             problems.append(Problem(shown, line, "country", res.message, res.hint))
-            pending.add(UNRESOLVED)
+            # A country that only a control character spoils (reported for the cell) is known
+            # to its citations: they are passed over, not called orphans.
+            clean = countries.resolve(texts.ONE_LINE_REFUSED.sub("", row["country"]), known)
+            pending.add(clean.key or UNRESOLVED)
             continue
         if not spec.many and res.key in out:
             first = out[res.key]
@@ -289,9 +329,9 @@ def _expected(spec: FieldSpec) -> str:
 def _year(text: str, this_year: int, shown: str, line: int, problems: list[Problem]) -> int | None:
     if not text:  # the codebook's year rule: empty where the sources give no year
         return None
-    if not (text.isdigit() and len(text) == 4):
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
         problems.append(Problem(shown, line, "year", f"{text!r} is not a year",
-                                "write four digits, e.g. 2024"))
+                                texts.digits_hint(text) or "write four digits, e.g. 2024"))
         return None
     year = int(text)
     if year > this_year:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from atlas import text
 from atlas.errors import Problem, close_matches
 from atlas.evidence import quotes
 from atlas.evidence.citations import _check_quote, _source_hint
@@ -19,7 +20,7 @@ from atlas.evidence.model import (
     Company,
     Source,
 )
-from atlas.evidence.records import _SLUG, _URL, read_csv
+from atlas.evidence.records import _SLUG, read_csv
 
 
 def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = ()
@@ -46,20 +47,25 @@ def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = 
                                     f"(expected one of: {', '.join(kinds)})",
                                     f"did you mean {close[0]!r}?" if close else
                                     "kinds are defined in layers.toml, [confidence] kinds"))
+        date = row.get("date", "")
+        wrong = text.bad_iso_date(date)
+        if wrong:
+            problems.append(Problem(shown, line, "date", f"{wrong!r} is not a date of the "
+                                    "calendar", "write YYYY-MM-DD (or YYYY-MM, or the year), "
+                                    "e.g. 2026-02-28"))
         url = row.get("url", "")
-        if url and not _URL.match(url):
+        if url and not text.is_url(url):
             problems.append(Problem(shown, line, "url", f"{url!r} is not an http(s) URL",
                                     "links start with https:// or http:// and contain no spaces, "
                                     "quotes or angle brackets"))
             url = ""
         document = row.get("document", "")
-        if document and (Path(document).is_absolute() or ".." in Path(document).parts
-                         or not document.endswith(".txt")):
+        if document and not document_ok(document):
             problems.append(Problem(shown, line, "document",
                                     f"{document!r} must be a .txt file name inside the documents "
                                     "folder (no absolute path, no '..')"))
             document = ""
-        if not row.get("url") and not document:
+        if not row.get("url") and not row.get("document"):
             problems.append(Problem(shown, line, "url", "a source needs a url (where a reader "
                                     "can open it) or a document (a local text copy)",
                                     "add the address the source is published at"))
@@ -73,6 +79,13 @@ def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = 
     return out
 
 
+def document_ok(name: str) -> bool:
+    """Whether a source's `document` may be looked up: a .txt file name inside the documents
+    folder, no control character. The build's input hash asks this too, before it touches the
+    path (it reads the documents before validation, to know whether anything changed)."""
+    return bool(name) and name.endswith(".txt") and not text.problem(name) \
+        and not Path(name).is_absolute() and ".." not in Path(name).parts
+
 
 def load_companies(seeds: Path, problems: list[Problem]) -> dict[str, Company]:
     """The controlled vocabulary of companies (companies.csv), by canonical name; none if the
@@ -83,7 +96,8 @@ def load_companies(seeds: Path, problems: list[Problem]) -> dict[str, Company]:
     shown = str(path)
     out: dict[str, Company] = {}
     taken: dict[str, str] = {}  # every name and alias, casefolded → canonical name
-    for line, row in read_csv(path, COMPANY_COLUMNS, ("name", "kind"), problems):
+    for line, row in read_csv(path, COMPANY_COLUMNS, ("name", "kind"), problems,
+                              ("aliases",)):
         name = row["name"]
         aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
         if row["kind"] not in COMPANY_KINDS:

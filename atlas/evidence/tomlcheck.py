@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from atlas import text
 from atlas.errors import Problem, ValidationFailed, close_matches
 from atlas.evidence.schema import BASE_COLUMNS, CONFIG_NAME, MAX_CONFIG_BYTES, RESERVED_IDS
 from atlas.files import UnreadableFile, read_regular
@@ -74,8 +75,51 @@ class _Check:
         return bad
 
     def raise_if_any(self) -> None:
+        """ValidationFailed with every problem, one per setting (a layer id with a NUL byte is
+        not also an id of the wrong shape)."""
         if self.problems:
-            raise ValidationFailed(self.problems)
+            one = {(p.line, p.field): p for p in reversed(self.problems)}
+            raise ValidationFailed(list(one.values()))
+
+
+#: Settings that hold paragraphs (line breaks allowed, up to text.MAX_TEXT characters); every
+#: other text in layers.toml is a name or a short value (text.MAX_LINE).
+PARAGRAPH_KEYS = frozenset({"description", "rule", "rules", "example", "help"})
+
+
+def _first_bad_text(value: Any, where: str, multiline: bool) -> tuple[str, str] | None:
+    """The first text in `value` (a setting, perhaps a list or table of them) that no reader
+    can use, as (where it is, what is wrong)."""
+    if isinstance(value, str):
+        wrong = text.problem(value, multiline=multiline,
+                             limit=text.MAX_TEXT if multiline else text.MAX_LINE)
+        return (where, wrong) if wrong else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]"
+        found = _first_bad_text(item, inner, multiline or key in PARAGRAPH_KEYS)
+        if found:
+            return found
+    return None
+
+
+def check_texts(raw: dict[str, Any], check: _Check, label: Callable[[Any, str, int], str]
+                ) -> None:
+    """Every text of layers.toml without control characters and no longer than a reader can
+    use, whatever setting holds it; each problem at the line of its setting. TOML can spell a
+    NUL byte (\\u0000) in any string, and the [atlas] table is copied into every page."""
+    for top, value in raw.items():
+        entries = value if isinstance(value, list) else [value]
+        for n, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict):
+                continue
+            name = label(entry, top, n) if isinstance(value, list) else top
+            for key, setting in entry.items():
+                found = _first_bad_text(setting, f"{name}.{key}", key in PARAGRAPH_KEYS)
+                if found:
+                    where, wrong = found
+                    check.bad(where, wrong, text.hint(wrong), table=top, n=n, key=key)
 
 
 def _shown(value: Any) -> str:

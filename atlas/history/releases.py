@@ -9,26 +9,18 @@ published under a version stays citable. `diff` compares two snapshots record by
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from atlas import evidence
+from atlas import evidence, text
 from atlas.errors import AtlasError
 from atlas.evidence.model import Dataset, Record
+from atlas.files import write_whole
+from atlas.history import releasefile
 
 RELEASES_DIR = "releases"
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _valid_date(text: Any) -> bool:
-    import datetime
-
-    try:
-        return bool(_DATE.match(text)) and bool(datetime.date.fromisoformat(text))
-    except (TypeError, ValueError):
-        return False
 
 
 class Snapshot(NamedTuple):
@@ -49,6 +41,10 @@ def _entry(layer: str, value_field: str, rec: Record) -> dict[str, Any]:
         values[value_field] = rec.values.get(value_field)
     values.update({"year": rec.year, "confidence": rec.confidence})
     values.update({k: v for k, v in rec.values.items() if k != value_field})
+    if rec.location is not None:  # where a project is, as written (a moved point is a change)
+        loc = rec.location
+        values.update({"precision": loc.precision, "place": loc.place, "city": loc.city,
+                       "lon": loc.lon, "lat": loc.lat})
     values["sources"] = [f"{c.source} {c.locator}" for c in rec.citations]
     return {"layer": layer, "key": rec.ref, "country": rec.key,
             "values": {k: v for k, v in values.items() if v not in (None, "", [])}}
@@ -84,60 +80,88 @@ def dumps(snap: Snapshot) -> str:
 
 
 def read(path: Path) -> Snapshot:
-    """A release file; a clear error naming the file if it is not one."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        version, date = raw["version"], raw["date"]
-        records = {}
-        for e in raw["records"]:
-            if not (isinstance(e["layer"], str) and isinstance(e["key"], str)
-                    and isinstance(e["country"], str) and isinstance(e["values"], dict)):
-                raise TypeError("a record needs layer, key, country (text) and values")
-            records[(e["layer"], e["key"])] = e
-        sources = {str(k): dict(v) for k, v in raw["sources"].items()}
-    except OSError as exc:
-        raise AtlasError(f"{path}: cannot read the release: {exc.strerror}") from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise AtlasError(f"{path}: not a release file written by `atlas release` ({exc!r}); "
-                         "restore it from version control") from exc
-    if version != path.stem or not _valid_date(date):
-        raise AtlasError(f"{path}: its version {version!r} must match the file name and its "
-                         f"date {date!r} be YYYY-MM-DD; restore it from version control")
-    return Snapshot(dict(sorted(records.items())), sources, version, version, date,
-                    str(raw.get("data_version", "")))
+    """A release file, read safely and checked against the shape `atlas release` writes
+    (atlas.history.releasefile); a one-line AtlasError naming the file and field if it is not
+    one."""
+    raw = releasefile.read(path)
+    return Snapshot(raw["records"], raw["sources"], raw["version"], raw["version"], raw["date"],
+                    raw["data_version"])
+
+
+def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
+    """How versions sort: part by part (split at '.', '-' and '_'), numbers as numbers, so that
+    2026.12.9 comes before 2026.12.10 (as text it would come after); a number before text.
+    Versions with the same key (2026.12.9 and 2026.12.09) are the same version."""
+    return tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
+                 for part in re.split(r"[._-]", version))
 
 
 def release_files(seeds: Path) -> list[Path]:
-    """The release files in `seeds/releases/` (for the build's input hash)."""
-    return sorted((seeds / RELEASES_DIR).glob("*.json"))
+    """The release files in `seeds/releases/` (for the build's input hash), whatever they are:
+    read() refuses one that is not a regular file. A releases folder that cannot be listed is
+    an error, not "no release yet" (the changes page would say there never was one)."""
+    folder = seeds / RELEASES_DIR
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".json"))
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise AtlasError(f"{folder}: is not a folder; the releases are kept in a folder of "
+                         "that name (or remove it)") from None
+    except OSError as exc:
+        raise AtlasError(f"{folder}: cannot list the releases: {exc.strerror or exc}") from None
+    return [folder / name for name in names]
 
 
 def load_all(seeds: Path) -> list[Snapshot]:
-    """Every release, oldest first (by date, then version)."""
-    return sorted((read(p) for p in release_files(seeds)), key=lambda s: (s.date, s.version))
+    """Every release, oldest first: in the order of their versions (version_key). Two files of
+    one version are refused."""
+    snaps = sorted((read(p) for p in release_files(seeds)), key=lambda s: version_key(s.version))
+    for before, after in zip(snaps, snaps[1:], strict=False):
+        if version_key(before.version) == version_key(after.version):
+            raise AtlasError(f"{seeds / RELEASES_DIR}: {before.version}.json and "
+                             f"{after.version}.json are the same version; remove one")
+    return snaps
 
 
 def write(seeds: Path, current: Snapshot, version: str, date: str) -> Path:
-    """Record `current` as release `version` of `date`. Refuses an existing version, a bad
-    version or date, and a release identical to the latest one."""
-    if not _VERSION.match(version):
+    """Record `current` as release `version` of `date`. Refuses a bad version or date, one that
+    exists (or is the same version written otherwise), one that does not come after the latest
+    release, and a release identical to the latest one. The file appears whole or not at all."""
+    if not releasefile.VERSION.fullmatch(version):
         raise AtlasError(f"release version {version!r}: use letters, digits, '.', '-' or '_' "
                          "(e.g. 2026.11)")
-    if not _valid_date(date):
+    if not text.is_date(date):
         raise AtlasError(f"release date {date!r}: expected YYYY-MM-DD (e.g. 2026-11-23)")
     path = seeds / RELEASES_DIR / f"{version}.json"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise AtlasError(f"{path} exists: a release is never rewritten; choose another "
                          f"--version (e.g. {version}.1)")
     earlier = load_all(seeds)
-    if earlier and not any(diff(earlier[-1], current).values()):
-        raise AtlasError(f"nothing changed since release {earlier[-1].version}; no release "
-                         "written")
+    same = [s.version for s in earlier if version_key(s.version) == version_key(version)]
+    if same:
+        raise AtlasError(f"release version {version!r} is release {same[0]} written otherwise; "
+                         f"choose another --version (e.g. {same[0]}.1)")
+    if earlier:
+        latest = earlier[-1]
+        if version_key(version) < version_key(latest.version):
+            raise AtlasError(f"release version {version!r} comes before the latest release, "
+                             f"{latest.version}; choose a later --version (e.g. "
+                             f"{latest.version}.1)")
+        if date < latest.date:
+            raise AtlasError(f"release date {date} is before the latest release's "
+                             f"({latest.version}, {latest.date}); give --date {latest.date} "
+                             "or later")
+        if not any(diff(latest, current).values()):
+            raise AtlasError(f"nothing changed since release {latest.version}; no release "
+                             "written")
     snap = current._replace(version=version, date=date, label=version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dumps(snap), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        write_whole(path, dumps(snap).encode("utf-8"))
+    except OSError as exc:
+        raise AtlasError(f"cannot write the release {path}: {exc.strerror or exc}; nothing was "
+                         "written") from None
     return path
 
 
@@ -175,11 +199,12 @@ def resolve(what: str, seeds: Path) -> Snapshot:
     path = Path(what)
     if path.is_dir():
         return from_seeds(path)
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # read() says why it cannot be used, if it cannot
         return read(path)
     candidate = seeds / RELEASES_DIR / f"{what}.json"
-    if candidate.is_file():
+    if candidate.exists() or candidate.is_symlink():
         return read(candidate)
-    known = ", ".join(s.stem for s in release_files(seeds)) or "none yet"
+    known = ", ".join(sorted((s.stem for s in release_files(seeds)), key=version_key)) \
+        or "none yet"
     raise AtlasError(f"{what!r} is neither a seeds folder, a release file nor a release in "
                      f"{seeds / RELEASES_DIR} (releases: {known})")

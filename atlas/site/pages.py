@@ -15,6 +15,7 @@ from atlas.evidence.model import Dataset
 from atlas.evidence.schema import LayerSpec
 from atlas.join import Country
 from atlas.join import readable as readable_texts
+from atlas.text import is_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; base-uri 'none'; form-action 'none'")
@@ -54,8 +55,10 @@ def e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def link(url: str, text: str) -> str:
-    if url.startswith(("https://", "http://")):
+def link(url: object, text: str) -> str:
+    """`text` linked to `url` if it is a link by the one rule of the validator and the map
+    (atlas.text.is_url: HTTPS:// too), else as plain text."""
+    if is_url(url):
         return f'<a href="{e(url)}" rel="noopener noreferrer" target="_blank">{e(text)}</a>'
     return e(text)
 
