@@ -49,6 +49,9 @@ for cls in (MarkerCluster, FastMarkerCluster):
 with (seeds / "projects.csv").open(encoding="utf-8") as f:
     rows = [r for r in csv.DictReader(f) if r["lon"] and r["lat"]]
 m = folium.Map(location=[20, 20], zoom_start=2, tiles=None)
+# Without a tile layer the map has no maxZoom, and Leaflet.markercluster refuses to start ("Map
+# has no maxZoom specified"): give it the atlas's (6), so all three cluster over the same zooms.
+m.options["maxZoom"] = 6
 if kind == "marker":
     cluster = MarkerCluster().add_to(m)
     for r in rows:
@@ -56,7 +59,11 @@ if kind == "marker":
                       popup=folium.Popup(f"{r['name']} ({r['kind']}, {r['status']})")
                       ).add_to(cluster)
 else:
-    FastMarkerCluster([[float(r["lat"]), float(r["lon"])] for r in rows]).add_to(m)
+    # folium's default callback draws each marker with Leaflet.awesome-markers, which this
+    # offline page does not load (L.AwesomeMarkers is undefined): plain Leaflet markers instead.
+    FastMarkerCluster([[float(r["lat"]), float(r["lon"])] for r in rows],
+                      callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }"
+                      ).add_to(m)
 m.save(str(out / "index.html"))
 '''
 
