@@ -38,7 +38,9 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def projects(site: Path) -> list[dict]:
     text = (site / "data" / "points.js").read_text(encoding="utf-8")
-    table = json.loads(text[len("window.ATLAS_POINTS="):-2])["projects"]
+    prefix, suffix = "window.ATLAS_POINTS=JSON.parse(", ");\n"
+    assert text.startswith(prefix) and text.endswith(suffix)
+    table = json.loads(json.loads(text[len(prefix):-len(suffix)]))["projects"]
     return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
 
 

@@ -151,7 +151,7 @@
         section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" })]));
         var ul = el("ul", { className: "atlas-items" });
         rec.items.forEach(function (item) {
-          ul.appendChild(el("li", { "data-project": item.id }, A.projectById[item.id] ? self.projectLine(item)
+          ul.appendChild(el("li", { "data-project": item.id }, A.projectById(item.id) ? self.projectLine(item)
             : [self.recordDetails(layer, item, true)]));
         });
         section.appendChild(ul);
@@ -220,7 +220,7 @@
 
   /* A project in its country's list: its name (opening its panel), kind, status and year. */
   AtlasSite.prototype.projectLine = function (item) {
-    var self = this, p = A.projectById[item.id];
+    var self = this, p = A.projectById(item.id);
     var a = el("a", { href: "#project=" + encodeURIComponent(item.id), text: p.name || item.id });
     a.addEventListener("click", function (ev) { ev.preventDefault(); self.showProject(item.id, { fit: true, from: a }); self.panel.focus(); });
     var later = this.asOf !== null && typeof p.year === "number" && p.year > this.asOf;
@@ -243,7 +243,7 @@
   /* A project's panel: name, country, kind, status, years, companies, amount, where it is and
      how precisely, confidence, notes and its sources with their addresses. */
   AtlasSite.prototype.renderProject = function (id) {
-    var self = this, p = A.projectById[id], layer = A.pointLayer, panel = this.panel;
+    var self = this, p = A.projectById(id), layer = A.pointLayer, panel = this.panel;
     var country = D.countries[p.iso3] || { name: p.iso3 };
     var details = (window.ATLAS_DETAILS || {})[p.iso3];
     panel.setAttribute("data-project", id);

@@ -28,24 +28,32 @@
   var COLOR = LAYER ? fieldSpec(LAYER.point_color) : null;  // status
   var MARK = LAYER ? fieldSpec(LAYER.point_mark) : null;    // kind
 
-  /* The projects, one object each, in the order of data/points.js (by id). */
-  var projects = [], byId = {};
-  if (LAYER) {
-    var cols = P[LAYER.id].columns;
-    P[LAYER.id].rows.forEach(function (row) {
-      var p = {};
-      cols.forEach(function (c, i) { p[c] = row[i]; });
-      p.mark = MARK ? p[MARK.name] : null;
-      p.color = COLOR ? p[COLOR.name] : null;
-      projects.push(p);
-      byId[p.id] = p;
-    });
+  /* The projects: the rows of data/points.js as they are (arrays, by id), read through the
+     column indexes K; an object for one project (A.project) is made only when a panel or the
+     table needs it, so 20,000 points cost no more than their rows and markers. */
+  var rows = LAYER ? P[LAYER.id].rows : [], K = {};
+  (LAYER ? P[LAYER.id].columns : []).forEach(function (c, i) { K[c] = i; });
+  var KM = MARK ? K[MARK.name] : -1, KC = COLOR ? K[COLOR.name] : -1;
+  var index = null, views = {};
+
+  function project(row) {
+    var id = row[K.id];
+    if (views[id]) return views[id];
+    var p = {};
+    Object.keys(K).forEach(function (c) { p[c] = row[K[c]]; });
+    p.mark = row[KM]; p.color = row[KC]; p.row = row;
+    views[id] = p;
+    return p;
   }
-  A.pointLayer = LAYER; A.projects = projects; A.projectById = byId;
+  function projectById(id) {
+    if (!index) { index = {}; rows.forEach(function (r) { index[r[K.id]] = r; }); }
+    return Object.prototype.hasOwnProperty.call(index, id) ? project(index[id]) : null;
+  }
+  A.pointLayer = LAYER; A.projectRows = rows; A.project = project; A.projectById = projectById;
   A.pointColor = COLOR; A.pointMark = MARK;
 
   /* Exact places are filled marks; approximate, city, province or country-only ones hollow. */
-  function filled(p) { return p.precision === "exact"; }
+  function filled(row) { return row[K.precision] === "exact"; }
   A.pointFilled = filled;
 
   /* Black or white, whichever reads better on `hex` (WCAG relative luminance). */
@@ -105,7 +113,7 @@
 
   /* The state a permalink keeps for the points: the project shown, the filters, on or off. */
   AtlasSite.prototype.readPointState = function (h) {
-    this.project = h.project && byId[h.project] ? h.project : null;
+    this.project = h.project && projectById(h.project) ? h.project : null;
     this.kindFilter = MARK && h[MARK.name] && MARK.classByValue[h[MARK.name]] ? h[MARK.name] : null;
     this.statusFilter = COLOR && h[COLOR.name] && COLOR.classByValue[h[COLOR.name]] ? h[COLOR.name] : null;
     this.pointsOn = h.points !== "off";
@@ -122,33 +130,37 @@
     if (this.pointsToggle) this.pointsToggle.checked = this.pointsOn;
   };
 
-  /* Whether a project is shown: its kind and status, the company filter (its own companies)
-     and the as-of year (a project without a year is shown at every year). */
-  AtlasSite.prototype.projectShown = function (p) {
-    if (this.kindFilter && p.mark !== this.kindFilter) return false;
-    if (this.statusFilter && p.color !== this.statusFilter) return false;
-    if (this.company && (p.companies || []).indexOf(this.company) < 0) return false;
-    return this.asOf === null || typeof p.year !== "number" || p.year <= this.asOf;
+  /* Whether a project (its row) is shown: its kind and status, the company filter (its own
+     companies) and the as-of year (a project without a year is shown at every year). */
+  AtlasSite.prototype.projectShown = function (row) {
+    if (this.kindFilter && row[KM] !== this.kindFilter) return false;
+    if (this.statusFilter && row[KC] !== this.statusFilter) return false;
+    if (this.company && (row[K.companies] || []).indexOf(this.company) < 0) return false;
+    var y = row[K.year];
+    return this.asOf === null || typeof y !== "number" || y <= this.asOf;
   };
 
+  /* The projects shown, as objects (for the table). */
   AtlasSite.prototype.shownProjects = function () {
     var self = this;
-    return projects.filter(function (p) { return self.projectShown(p); });
+    return rows.filter(function (r) { return self.projectShown(r); }).map(project);
   };
 
   AtlasSite.prototype.buildPoints = function () {
     var self = this, map = this.map;
-    this.projectCount = projects.length;
     if (!LAYER) { this.cluster = null; return; }
     var pane = map.createPane("atlas-points");
     pane.setAttribute("aria-hidden", "true");
     map.createPane("atlas-selected").setAttribute("aria-hidden", "true");
-    var icons = {};
-    this.markers = projects.map(function (p) {
-      var key = p.mark + "|" + p.color + "|" + filled(p);
-      icons[key] = icons[key] || new PointIcon({ symbol: classSymbol(p.mark), color: classColor(p.color), filled: filled(p) });
-      var m = L.marker([p.lat, p.lon], { icon: icons[key], keyboard: false, pane: "atlas-points" });
-      m.atlasProject = p;
+    // One marker class per kind × status × filled, its icon in the class's options: making a
+    // marker then copies no options.
+    var kinds = {};
+    this.markers = rows.map(function (row) {
+      var key = row[KM] + "|" + row[KC] + "|" + filled(row);
+      var Mark = kinds[key] || (kinds[key] = L.Marker.extend({ options: { keyboard: false, pane: "atlas-points",
+        icon: new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(row[KC]), filled: filled(row) }) } }));
+      var m = new Mark(new L.LatLng(row[K.lat], row[K.lon]));
+      m.atlasRow = row;
       return m;
     });
     this.cluster = L.markerClusterGroup({
@@ -156,19 +168,23 @@
       spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
       chunkProgress: function (done, total) { if (done === total) self.pointsLoaded(); }
     });
+    // The group listens to each marker for dragging and moving; these never move, and 20,000
+    // sets of listeners would only cost time and memory.
+    this.cluster._childMarkerEventHandlers = {};
     this.cluster.on("click", function (e) {
-      if (e.layer.atlasProject) self.showProject(e.layer.atlasProject.id, { fit: false });
+      if (e.layer.atlasRow) self.showProject(e.layer.atlasRow[K.id], { fit: false });
     });
     this.cluster.bindTooltip(function (lyr) {
-      var p = lyr.atlasProject;
+      var p = lyr.atlasRow ? project(lyr.atlasRow) : null;
       if (!p) return el("span", { text: lyr.getChildCount() + " projects (click to zoom in)" });
       return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
         el("span", { className: "atlas-tip-value", text: [self.classLabel(MARK, p.mark), self.classLabel(COLOR, p.color),
           p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
     }, { direction: "top", offset: [0, -8] });
     this.buildPointsLegend();
-    this.updatePoints();
     if (this.pointsOn) this.cluster.addTo(map);
+    this.updatePoints();
+    if (!this.pointsOn) document.body.setAttribute("data-points-ready", "1");
   };
 
   AtlasSite.prototype.classLabel = function (spec, value) {
@@ -176,27 +192,38 @@
     return c ? c.label : (value === null || value === undefined ? "" : String(value));
   };
 
-  /* Put the shown projects in the clusters (again, after a filter changed). While a chunked
-     load is still going on, the change waits for it to end. */
+  /* Which projects the filters show; they go into the clusters at once if the points are on,
+     else when they are switched on. */
   AtlasSite.prototype.updatePoints = function () {
     if (!this.cluster) return;
-    if (this.pointsLoading) { this.pointsPending = true; return; }
     var self = this;
-    var shown = this.markers.filter(function (m) { return self.projectShown(m.atlasProject); });
-    this.pointsShown = shown.length;
-    document.body.setAttribute("data-points-shown", String(shown.length));
-    document.body.removeAttribute("data-points-ready");
-    this.cluster.clearLayers();
-    this.pointsLoading = !!this.cluster._map;
-    this.cluster.addLayers(shown);
-    if (!this.cluster._map || !shown.length) this.pointsLoaded();
+    this.shownMarkers = this.markers.filter(function (m) { return self.projectShown(m.atlasRow); });
+    this.pointsShown = this.shownMarkers.length;
+    document.body.setAttribute("data-points-shown", String(this.pointsShown));
+    this.pointsDirty = true;
+    this.loadPoints();
     this.renderPointsLegend();
     if (this.projectsView && this.projectsView.classList.contains("open")) this.renderProjectsTable();
   };
 
+  /* Fill the clusters with the shown projects, in chunks (Leaflet.markercluster's
+     chunkedLoading: the page stays responsive with 20,000). One load at a time: a change
+     made meanwhile waits for it to end (pointsLoaded). */
+  AtlasSite.prototype.loadPoints = function () {
+    if (this.pointsLoading || !this.pointsDirty || !this.pointsOn || !this.cluster._map) return;
+    this.pointsDirty = false;
+    this.pointsLoading = true;
+    document.body.removeAttribute("data-points-ready");
+    this.cluster.clearLayers();
+    this.cluster.addLayers(this.shownMarkers, true);  // true: no "layeradd" event for each
+    if (!this.shownMarkers.length) this.pointsLoaded();
+  };
+
   AtlasSite.prototype.pointsLoaded = function () {
+    if (!this.pointsLoading) return;  // the clusters' own (empty) load when added to the map
     this.pointsLoading = false;
-    if (this.pointsPending) { this.pointsPending = false; this.updatePoints(); return; }
+    if (!this.pointsOn) this.map.removeLayer(this.cluster);  // switched off during the load
+    if (this.pointsDirty && this.pointsOn) { this.loadPoints(); return; }
     document.body.setAttribute("data-points-ready", "1");
   };
 
@@ -204,8 +231,9 @@
     this.pointsOn = on;
     this.syncPointControls();
     if (this.cluster) {
-      if (on && !this.cluster._map) { this.pointsLoading = true; document.body.removeAttribute("data-points-ready"); this.cluster.addTo(this.map); this.pointsLoaded(); }
-      else if (!on && this.cluster._map) this.map.removeLayer(this.cluster);
+      if (on && !this.cluster._map) { this.cluster.addTo(this.map); this.loadPoints(); }
+      else if (!on && this.cluster._map && !this.pointsLoading) this.map.removeLayer(this.cluster);
+      if (!this.pointsLoading) document.body.setAttribute("data-points-ready", "1");
     }
     document.body.setAttribute("data-points", on ? "on" : "off");
     this.renderPointsLegend();
@@ -242,7 +270,7 @@
     this.pointsToggle.checked = this.pointsOn;
     this.pointsToggle.addEventListener("change", function () { self.setPointsOn(self.pointsToggle.checked); });
     return el("label", { className: "atlas-overlay", "for": "atlas-points-toggle" }, [this.pointsToggle,
-      el("span", { text: "Projects as points (" + projects.length + ")" })]);
+      el("span", { text: "Projects as points (" + rows.length + ")" })]);
   };
 
   /* The points' legend: statuses (colours), kinds (symbols), filled and hollow; folded on a
@@ -268,9 +296,9 @@
   AtlasSite.prototype.renderPointsLegend = function () {
     if (!this.pointsLegend) return;
     var self = this, byStatus = {}, byKind = {};
-    projects.forEach(function (p) { byKind[p.mark] = true; byStatus[p.color] = byStatus[p.color] || 0; });
-    this.markers.forEach(function (m) { if (self.projectShown(m.atlasProject)) byStatus[m.atlasProject.color]++; });
-    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + projects.length +
+    rows.forEach(function (r) { byKind[r[KM]] = true; byStatus[r[KC]] = byStatus[r[KC]] || 0; });
+    this.shownMarkers.forEach(function (m) { byStatus[m.atlasRow[KC]]++; });
+    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + rows.length +
       (this.pointsOn ? "" : " (switched off)");
     var body = this.pointsLegendBody;
     body.textContent = "";
@@ -302,7 +330,7 @@
 
   /* Open a project's panel; `fit` (permalink, table) brings its point into view. */
   AtlasSite.prototype.showProject = function (id, opts) {
-    var p = byId[id];
+    var p = projectById(id);
     if (!p) return;
     opts = opts || {};
     if (!this.panel.classList.contains("open")) this.panelReturn = opts.from || document.activeElement;

@@ -144,7 +144,7 @@
     if (this.company) notes.push("Only projects naming " + this.company + ".");
     if (this.asOf !== null) notes.push("As of " + this.asOf + ": projects dated later are left out; those without a year are listed.");
     this.projNote.textContent = notes.length ? "The header's filters apply: " + notes.join(" ") : "";
-    this.projCount.textContent = t.rows.length + " of " + A.projects.length + " projects" +
+    this.projCount.textContent = t.rows.length + " of " + A.projectRows.length + " projects" +
       (rest > 0 ? "; the first " + this.projLimit + " listed" : "");
   };
 

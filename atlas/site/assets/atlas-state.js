@@ -165,6 +165,7 @@
       if (self.stateKey() === before) return;
       self.syncControls();
       self.computeRecords();
+      self.setPointsOn(self.pointsOn);
       self.updatePoints();
       self.setLayer(self.layer);
       if (self.project) self.showProject(self.project, { fit: true });
