@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,10 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def projects(site: Path) -> list[dict]:
     text = (site / "data" / "points.js").read_text(encoding="utf-8")
-    prefix, suffix = "window.ATLAS_POINTS=JSON.parse(", ");\n"
+    prefix, suffix = "window.ATLAS_POINTS=JSON.parse('", "');\n"
     assert text.startswith(prefix) and text.endswith(suffix)
-    table = json.loads(json.loads(text[len(prefix):-len(suffix)]))["projects"]
+    body = re.sub(r"\\(.)", lambda m: m.group(1), text[len(prefix):-len(suffix)])  # the JS string
+    table = json.loads(body)["projects"]
     return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
 
 
@@ -289,3 +291,24 @@ def test_phone_tap_on_a_point_opens_the_project_as_a_sheet(browser, built_site: 
     assert sheet["y"] + sheet["height"] <= PHONE["height"] + 1
     assert phone.errors == [] and phone.blocked == []
     phone.page.close()
+
+
+def test_a_hostile_project_name_is_text(offline_page, seeds: Path, tmp_path: Path) -> None:
+    """Quotes, a backslash and markup in a project's name reach the page as text (data/points.js
+    is a JSON text in a single-quoted string; the page inserts it with textContent)."""
+    from tests.conftest import edit_record
+
+    name = "O'Brien \"fibre\" \\ <img src=x onerror=window.hit=1> 北斗 \u2028end"
+    quoted = '"' + name.replace('"', '""') + '"'
+    edit_record(seeds / "projects.csv", "sau-cloud-jv", "Saudi Cloud Computing Company", quoted)
+    build.run(seeds, tmp_path / "site", pictures=False)
+    assert [p["name"] for p in projects(tmp_path / "site")] == [name]
+    page = offline_page.open(tmp_path / "site" / "index.html", "#project=sau-cloud-jv")
+    page.wait_for_selector("#atlas-panel[data-project='sau-cloud-jv']:not([aria-busy]) h2")
+    assert page.evaluate("document.querySelector('#atlas-panel h2').textContent") == name
+    page.keyboard.press("Escape")
+    page.click("#atlas-projects-button")
+    assert page.evaluate("document.querySelector('#atlas-projects-view tbody a').textContent") \
+        == name
+    assert page.evaluate("window.hit") is None and page.locator("#atlas-main img").count() == 0
+    assert offline_page.errors == []
