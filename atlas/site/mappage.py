@@ -54,10 +54,9 @@ def index_html(tiles: str | None = None) -> str:
             ("atlas_data", "data/atlas-data.js"),
             ("atlas_point_rows", "data/points.js"),
         ] + [(name.removesuffix(".js").replace("-", "_"), f"assets/{name}") for name in MAP_SCRIPTS]
-        # MarkerCluster.css only: its animations; the atlas draws its own clusters (atlas.css).
-        default_css = [("leaflet_css", "assets/leaflet.css"),
-                       ("markercluster_css", "assets/MarkerCluster.css"),
-                       ("atlas_css", "assets/atlas.css")]
+        # No MarkerCluster*.css: the atlas draws its own clusters and points (atlas.css), without
+        # the animations that MarkerCluster.css times (atlas-points.js: animate: false).
+        default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
 
     figure = branca.element.Figure(title=TITLE)
     figure.header.add_child(

@@ -164,7 +164,9 @@
       return m;
     });
     this.cluster = L.markerClusterGroup({
-      chunkedLoading: true, clusterPane: "atlas-points", showCoverageOnHover: false, maxClusterRadius: 48,
+      // animate: false: a zoom step swaps the clusters at once (the map's own zoom is not
+      // animated either), which costs a fraction of the animated merge and split.
+      chunkedLoading: true, animate: false, clusterPane: "atlas-points", showCoverageOnHover: false, maxClusterRadius: 48,
       spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
       chunkProgress: function (done, total) { if (done === total) self.pointsLoaded(); }
     });
