@@ -76,6 +76,19 @@ def jquery() -> dict[str, Path]:
                                                 "xstatic-jquery") / "data" / "jquery.min.js"}
 
 
+def folium_site(data: Path, folder: Path, kind: str) -> list[str]:
+    """A folium side's site in `folder`: Leaflet, Leaflet.markercluster and jQuery copied from
+    their wheels, and index.html of the points in `data` ("marker": MarkerCluster with a popup
+    per point, "fast": FastMarkerCluster). Returns the command that writes the page."""
+    from atlas.site import payload, points
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, src in {**payload.leaflet_assets(), **points.cluster_assets(), **jquery()}.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, folder / rel)
+    return [sys.executable, "-c", FOLIUM, str(data), str(folder), kind]
+
+
 def page_files(site: Path, extra: tuple[str, ...] = ()) -> list[Path]:
     """index.html, every local script and stylesheet it names, and `extra` (files its scripts
     load when it opens)."""
@@ -176,7 +189,6 @@ def gcdf_table(path: Path, rows: int, shapes: Path) -> None:
 
 
 def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
-    from atlas.site import payload, points
     from benchmarks import synthetic
 
     data = synthetic.make(seeds, work / "seeds", n)
@@ -184,19 +196,11 @@ def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
     sides = {
         "atlas": [py, "-m", "atlas", "build", "--seeds", str(data), "--out",
                   str(work / "atlas"), "--force", "--no-pictures"],
-        "folium MarkerCluster (popup per point)": [py, "-c", FOLIUM, str(data),
-                                                   str(work / "marker"), "marker"],
-        "folium FastMarkerCluster": [py, "-c", FOLIUM, str(data), str(work / "fast"), "fast"],
+        "folium MarkerCluster (popup per point)": folium_site(data, work / "marker", "marker"),
+        "folium FastMarkerCluster": folium_site(data, work / "fast", "fast"),
     }
     folders = {"atlas": work / "atlas", "folium MarkerCluster (popup per point)": work / "marker",
                "folium FastMarkerCluster": work / "fast"}
-    for name, folder in folders.items():
-        if name != "atlas":
-            folder.mkdir(parents=True, exist_ok=True)
-            for rel, src in {**payload.leaflet_assets(), **points.cluster_assets(),
-                             **jquery()}.items():
-                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(src, folder / rel)
     figures: dict[str, dict[str, list[float]]] = {k: {"build_s": [], "peak_bytes": [],
                                                       "drawn_s": [], "zoom_step_s": []}
                                                   for k in sides}
