@@ -185,8 +185,14 @@
     }, { direction: "top", offset: [0, -8] });
     this.buildPointsLegend();
     if (this.pointsOn) this.cluster.addTo(map);
+    // The clusters are first filled once the countries are on screen: the map is not held up
+    // by the points (and the browser paints the countries while the points are clustered).
+    this.pointsDeferred = true;
     this.updatePoints();
     if (!this.pointsOn) document.body.setAttribute("data-points-ready", "1");
+    requestAnimationFrame(function () {
+      setTimeout(function () { self.pointsDeferred = false; self.loadPoints(); }, 0);
+    });
   };
 
   AtlasSite.prototype.classLabel = function (spec, value) {
@@ -212,7 +218,7 @@
      chunkedLoading: the page stays responsive with 20,000). One load at a time: a change
      made meanwhile waits for it to end (pointsLoaded). */
   AtlasSite.prototype.loadPoints = function () {
-    if (this.pointsLoading || !this.pointsDirty || !this.pointsOn || !this.cluster._map) return;
+    if (this.pointsDeferred || this.pointsLoading || !this.pointsDirty || !this.pointsOn || !this.cluster._map) return;
     this.pointsDirty = false;
     this.pointsLoading = true;
     document.body.removeAttribute("data-points-ready");
@@ -235,7 +241,7 @@
     if (this.cluster) {
       if (on && !this.cluster._map) { this.cluster.addTo(this.map); this.loadPoints(); }
       else if (!on && this.cluster._map && !this.pointsLoading) this.map.removeLayer(this.cluster);
-      if (!this.pointsLoading) document.body.setAttribute("data-points-ready", "1");
+      if (!this.pointsLoading && !(on && this.pointsDirty)) document.body.setAttribute("data-points-ready", "1");
     }
     document.body.setAttribute("data-points", on ? "on" : "off");
     this.renderPointsLegend();
