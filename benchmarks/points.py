@@ -49,6 +49,9 @@ for cls in (MarkerCluster, FastMarkerCluster):
 with (seeds / "projects.csv").open(encoding="utf-8") as f:
     rows = [r for r in csv.DictReader(f) if r["lon"] and r["lat"]]
 m = folium.Map(location=[20, 20], zoom_start=2, tiles=None)
+# Without a tile layer the map has no maxZoom, and Leaflet.markercluster refuses to start ("Map
+# has no maxZoom specified"): give it the atlas's (6), so all three cluster over the same zooms.
+m.options["maxZoom"] = 6
 if kind == "marker":
     cluster = MarkerCluster().add_to(m)
     for r in rows:
@@ -56,7 +59,11 @@ if kind == "marker":
                       popup=folium.Popup(f"{r['name']} ({r['kind']}, {r['status']})")
                       ).add_to(cluster)
 else:
-    FastMarkerCluster([[float(r["lat"]), float(r["lon"])] for r in rows]).add_to(m)
+    # folium's default callback draws each marker with Leaflet.awesome-markers, which this
+    # offline page does not load (L.AwesomeMarkers is undefined): plain Leaflet markers instead.
+    FastMarkerCluster([[float(r["lat"]), float(r["lon"])] for r in rows],
+                      callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }"
+                      ).add_to(m)
 m.save(str(out / "index.html"))
 '''
 
@@ -67,6 +74,19 @@ def jquery() -> dict[str, Path]:
 
     return {"assets/jquery.min.js": package_dir("xstatic.pkg.jquery", "pip install "
                                                 "xstatic-jquery") / "data" / "jquery.min.js"}
+
+
+def folium_site(data: Path, folder: Path, kind: str) -> list[str]:
+    """A folium side's site in `folder`: Leaflet, Leaflet.markercluster and jQuery copied from
+    their wheels, and index.html of the points in `data` ("marker": MarkerCluster with a popup
+    per point, "fast": FastMarkerCluster). Returns the command that writes the page."""
+    from atlas.site import payload, points
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, src in {**payload.leaflet_assets(), **points.cluster_assets(), **jquery()}.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, folder / rel)
+    return [sys.executable, "-c", FOLIUM, str(data), str(folder), kind]
 
 
 def page_files(site: Path, extra: tuple[str, ...] = ()) -> list[Path]:
@@ -169,7 +189,6 @@ def gcdf_table(path: Path, rows: int, shapes: Path) -> None:
 
 
 def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
-    from atlas.site import payload, points
     from benchmarks import synthetic
 
     data = synthetic.make(seeds, work / "seeds", n)
@@ -177,19 +196,11 @@ def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
     sides = {
         "atlas": [py, "-m", "atlas", "build", "--seeds", str(data), "--out",
                   str(work / "atlas"), "--force", "--no-pictures"],
-        "folium MarkerCluster (popup per point)": [py, "-c", FOLIUM, str(data),
-                                                   str(work / "marker"), "marker"],
-        "folium FastMarkerCluster": [py, "-c", FOLIUM, str(data), str(work / "fast"), "fast"],
+        "folium MarkerCluster (popup per point)": folium_site(data, work / "marker", "marker"),
+        "folium FastMarkerCluster": folium_site(data, work / "fast", "fast"),
     }
     folders = {"atlas": work / "atlas", "folium MarkerCluster (popup per point)": work / "marker",
                "folium FastMarkerCluster": work / "fast"}
-    for name, folder in folders.items():
-        if name != "atlas":
-            folder.mkdir(parents=True, exist_ok=True)
-            for rel, src in {**payload.leaflet_assets(), **points.cluster_assets(),
-                             **jquery()}.items():
-                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(src, folder / rel)
     figures: dict[str, dict[str, list[float]]] = {k: {"build_s": [], "peak_bytes": [],
                                                       "drawn_s": [], "zoom_step_s": []}
                                                   for k in sides}

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks import synthetic
 from tests.conftest import CHROMIUM, FIXTURE_SEEDS, REPO
 
@@ -40,3 +42,23 @@ def test_the_synthetic_dataset_validates_and_builds(tmp_path: Path) -> None:
     assert len(dataset.records["projects"]) == 500
     build.run(seeds, tmp_path / "site", pictures=False)
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_the_points_benchmarks_folium_pages_draw_offline(browser, tmp_path: Path) -> None:
+    """Both folium sides of benchmarks/points.py draw their clusters from file:// with nothing
+    fetched (they once threw: no maxZoom without tiles, and AwesomeMarkers not loaded)."""
+    from benchmarks import points
+
+    data = synthetic.make(FIXTURE_SEEDS, tmp_path / "seeds", 50)
+    errors: list[str] = []
+    for kind in ("marker", "fast"):
+        subprocess.run(points.folium_site(data, tmp_path / kind, kind), check=True, timeout=300)
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else (errors.append(r.request.url), r.abort()))
+        page.goto((tmp_path / kind / "index.html").as_uri())
+        page.wait_for_selector(".marker-cluster", timeout=30_000)
+        assert errors == [], kind
+        page.close()

@@ -17,7 +17,7 @@ MAX_ZOOM = 6
 #: not modules (module scripts do not load from file://). atlas-state.js defines the namespace
 #: (window.AtlasSite) that the others add to; the page calls AtlasSite.init once all have run.
 MAP_SCRIPTS = ("atlas-state.js", "atlas-map.js", "atlas-controls.js", "atlas-panel.js",
-               "atlas-table.js")
+               "atlas-table.js", "atlas-points.js", "atlas-projects-table.js")
 #: Stands in the page's CSP for the hashes of its inline scripts until they are known.
 _SCRIPT_HASHES = "'atlas-script-hashes'"
 CSP = (
@@ -49,9 +49,13 @@ def index_html(tiles: str | None = None) -> str:
     class AtlasMap(folium.Map):
         default_js = [
             ("leaflet", "assets/leaflet.js"),
+            ("markercluster", "assets/leaflet.markercluster.js"),  # atlas/site/points.py
             ("atlas_geometry", "data/geometry-world.js"),
             ("atlas_data", "data/atlas-data.js"),
+            ("atlas_point_rows", "data/points.js"),
         ] + [(name.removesuffix(".js").replace("-", "_"), f"assets/{name}") for name in MAP_SCRIPTS]
+        # No MarkerCluster*.css: the atlas draws its own clusters and points (atlas.css), without
+        # the animations that MarkerCluster.css times (atlas-points.js: animate: false).
         default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
 
     figure = branca.element.Figure(title=TITLE)

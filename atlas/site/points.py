@@ -34,11 +34,16 @@ def _row(p: Point) -> list[Any]:
 
 
 def points_js(points: tuple[Point, ...], layers: tuple[LayerSpec, ...]) -> str:
-    """The points of every located layer as a script: {layer: {columns, rows}}."""
+    """The points of every located layer as a script: {layer: {columns, rows}}, a JSON text
+    that the script parses."""
     out = {}
     for spec in layers:
         if spec.located:
             out[spec.id] = {"columns": list(COLUMNS),
                             "rows": [_row(p) for p in points if p.layer == spec.id]}
     text = json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "window.ATLAS_POINTS=" + text.replace("<", "\\u003c") + ";\n"
+    # As a string for JSON.parse: V8 reads a large JSON text faster than the same object
+    # literal (tens of milliseconds at 20,000 points), and the map waits for it. In single
+    # quotes, so the JSON's many double quotes need no escape (the file stays as small).
+    text = text.replace("<", "\\u003c").replace("\\", "\\\\").replace("'", "\\'")
+    return "window.ATLAS_POINTS=JSON.parse('" + text + "');\n"

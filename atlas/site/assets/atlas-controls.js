@@ -1,10 +1,12 @@
-/* DSR Atlas map page, part 3 of 5: the page's frame and header. The skip link, the header
-   with the country search, the "Filters & more" menu (company, as-of year, table, copy link,
-   downloads) and the layer switcher.
+/* DSR Atlas map page, part 3 of 7: the page's frame and header. The skip link, the header
+   with the country search, the "Filters & more" menu (company, as-of year, the points' kind
+   and status, the tables, copy link, downloads as ATLAS_DATA.meta.downloads lists them) and
+   the layer switcher with the points' on/off switch.
 
    Relies on atlas-state.js (window.AtlasSite: the data, el, layersById, isPhone and the
    setters setLayer, setCompany, setYear); what the controls open is in the other parts
-   (showCountry in atlas-panel.js, openTable in atlas-table.js). Adds methods to
+   (showCountry in atlas-panel.js, openTable in atlas-table.js, pointControls and pointsSwitch
+   in atlas-points.js, openProjects in atlas-projects-table.js). Adds methods to
    AtlasSite.Site. */
 (function (A) {
   "use strict";
@@ -33,20 +35,11 @@
 
   AtlasSite.prototype.buildHeader = function () {
     var self = this;
-    var downloads = [
-      el("a", { href: "data/atlas.geojson", download: "", text: "atlas.geojson" }), " · ",
-      el("a", { href: "data/atlas.gpkg", download: "", text: "atlas.gpkg" }), " · ",
-      el("a", { href: "data/atlas.csv", download: "", text: "atlas.csv" }), " (",
-      el("a", { href: "data/atlas-excel.csv", download: "", text: "for Excel" }), ") · ",
-      el("a", { href: "data/datapackage.json", download: "", text: "datapackage.json" }), " · ",
-      el("a", { href: "changes.html", text: "what changed" }), " · per layer (CSV): "
-    ];
-    D.layers.forEach(function (l, i) {
-      if (i) downloads.push(" · ");
-      downloads.push(el("a", { href: "data/" + encodeURIComponent(l.id) + ".csv", download: "", text: l.id }));
-    });
     var tableButton = el("button", { type: "button", id: "atlas-table-button", "aria-controls": "atlas-tableview", "aria-expanded": "false", text: "Table" });
     tableButton.addEventListener("click", function () { self.openTable(); });
+    var projectsButton = A.pointLayer ? el("button", { type: "button", id: "atlas-projects-button", "aria-controls": "atlas-projects-view",
+      "aria-expanded": "false", text: "Projects table" }) : null;
+    if (projectsButton) projectsButton.addEventListener("click", function () { self.openProjects(); });
     var copy = el("button", { type: "button", id: "atlas-copy-link", text: "Copy link" });
     copy.addEventListener("click", function () { self.copyLink(); });
     this.status = el("span", { className: "atlas-status", id: "atlas-status", role: "status" });
@@ -61,13 +54,13 @@
 
     this.menu = el("div", { className: "atlas-menu", id: "atlas-menu" }, [
       el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-company", text: "Company" }), this.companySelect]),
-      el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-year", text: "As of" }), this.yearSelect]),
-      tableButton, copy,
+      el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-year", text: "As of" }), this.yearSelect])
+    ].concat(this.pointControls(), [
+      tableButton, projectsButton, copy,
       el("a", { href: "about.html", text: "About & sources" }),
-      el("details", { className: "atlas-downloads" }, [el("summary", { text: "Downloads" }),
-        el("p", { text: "Data version " + D.meta.data_version + ": " }, downloads)]),
+      el("details", { className: "atlas-downloads" }, [el("summary", { text: "Downloads" }), this.downloadList()]),
       this.status
-    ]);
+    ]));
     this.menuButton = el("button", { type: "button", id: "atlas-menu-button", className: "atlas-menu-button",
       "aria-expanded": "false", "aria-controls": "atlas-menu", text: "Filters & more" });
     this.menuButton.addEventListener("click", function () { self.toggleMenu(); });
@@ -75,6 +68,31 @@
     return el("header", { className: "atlas-bar", id: "atlas-header" }, [
       el("h1", { text: D.meta.title }), this.buildSearch(), this.menuButton, this.menu, this.buildLayerControl()
     ]);
+  };
+
+  /* The Downloads menu, from ATLAS_DATA.meta.downloads ({name, menu, layer}): the whole atlas's
+     files first, then each layer's, named as the menu names them. */
+  AtlasSite.prototype.downloadList = function () {
+    var all = D.meta.downloads || [], box = el("p", { text: "Data version " + D.meta.data_version + ": " });
+    function add(list, into) {
+      list.forEach(function (d, i) {
+        if (i) into.push(" · ");
+        into.push(el("a", { href: "data/" + encodeURIComponent(d.name), download: "", "data-file": d.name, text: d.menu || d.name }));
+      });
+    }
+    var whole = [];
+    add(all.filter(function (d) { return !d.layer; }), whole);
+    whole.push(" · ", el("a", { href: "data/datapackage.json", download: "", text: "datapackage.json" }), " · ",
+      el("a", { href: "changes.html", text: "what changed" }));
+    whole.forEach(function (x) { box.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
+    var byLayer = all.filter(function (d) { return d.layer; });
+    if (byLayer.length) {
+      var per = [];
+      add(byLayer, per);
+      box.appendChild(document.createTextNode(" · per layer: "));
+      per.forEach(function (x) { box.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
+    }
+    return box;
   };
 
   AtlasSite.prototype.toggleMenu = function (open) {
@@ -166,7 +184,9 @@
     });
     this.layersButton = el("button", { type: "button", id: "atlas-layers-button", "aria-controls": "atlas-layer-list" });
     this.layersButton.addEventListener("click", function () { self.toggleLayers(); });
-    this.layersBox = el("div", { className: "atlas-layers", id: "atlas-layers" }, [this.layersButton, list]);
+    var overlay = this.pointsSwitch();
+    this.layersBox = el("div", { className: "atlas-layers", id: "atlas-layers" }, [this.layersButton, list,
+      overlay ? el("div", { className: "atlas-overlays" }, [overlay]) : null]);
     this.toggleLayers(!isPhone());
     return this.layersBox;
   };

@@ -1,12 +1,15 @@
-/* DSR Atlas map page, part 4 of 5: the details panel (a side panel; on a phone, a sheet over
+/* DSR Atlas map page, part 4 of 7: the details panel (a side panel; on a phone, a sheet over
    the lower part of the map). Selecting a country, its records in full with their sources and
-   quotes, how a composite score was made, and loading a country's details from
+   quotes (its projects as a list, each opening its own panel), how a composite score was
+   made, a project's panel (#project=<id>), and loading a country's details from
    data/details/<ISO3>.js; also the Escape key, which closes the innermost of the menu, the
-   layer list, the table and the panel.
+   layer list, the tables and the panel.
 
    Relies on atlas-state.js (window.AtlasSite: the data, el, link, layersById, valueLabel,
    isPhone and the state), atlas-map.js (style, reveal), atlas-controls.js (toggleMenu,
-   toggleLayers) and atlas-table.js (closeTable). Adds methods to AtlasSite.Site. */
+   toggleLayers), atlas-table.js (closeTable), atlas-points.js (the projects, showProject,
+   unselectProject) and atlas-projects-table.js (closeProjects). Adds methods to
+   AtlasSite.Site. */
 (function (A) {
   "use strict";
 
@@ -48,10 +51,13 @@
   /* Escape closes what was opened, the innermost first, and gives focus back to what opened it. */
   AtlasSite.prototype.escape = function (e) {
     var active = document.activeElement;
-    if (this.menu.classList.contains("open") && isPhone() && !this.tableView.classList.contains("open")) {
+    if (this.menu.classList.contains("open") && isPhone() && !this.tableView.classList.contains("open") &&
+        !this.projectsView.classList.contains("open")) {
       this.toggleMenu(false); this.menuButton.focus();
     } else if (this.layersBox.contains(active) && this.layersBox.classList.contains("open")) {
       this.toggleLayers(false); this.layersButton.focus();
+    } else if (this.projectsView.classList.contains("open")) {
+      this.closeProjects();
     } else if (this.tableView.classList.contains("open")) {
       this.closeTable();
     } else if (this.panel.classList.contains("open")) {
@@ -67,6 +73,7 @@
     var was = this.country;
     this.country = null;
     this.panelReturn = null;
+    this.unselectProject();
     this.panel.classList.remove("open");
     document.body.classList.remove("atlas-panel-open");
     if (was && this.byId[was]) this.byId[was].setStyle(this.style(was));
@@ -83,6 +90,7 @@
     opts = opts || {};
     var before = this.country;
     if (!this.panel.classList.contains("open")) this.panelReturn = opts.from || document.activeElement;
+    this.unselectProject();
     this.country = iso3;
     if (before && before !== iso3 && this.byId[before]) this.byId[before].setStyle(this.style(before));
     if (this.byId[iso3]) { this.byId[iso3].setStyle(this.style(iso3)); this.byId[iso3].bringToFront(); }
@@ -99,6 +107,7 @@
     var self = this;
     var summary = D.countries[iso3];
     var details = (window.ATLAS_DETAILS || {})[iso3];
+    this.panel.removeAttribute("data-project");
     if (!details && Object.keys(summary.layers).length) {
       this.panel.setAttribute("data-country", iso3);
       this.panel.setAttribute("aria-busy", "true");
@@ -147,7 +156,10 @@
       if (layer.rows === "many") {
         section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" })]));
         var ul = el("ul", { className: "atlas-items" });
-        rec.items.forEach(function (item) { ul.appendChild(el("li", {}, [self.recordDetails(layer, item, true)])); });
+        rec.items.forEach(function (item) {
+          ul.appendChild(el("li", { "data-project": item.id }, A.projectById(item.id) ? self.projectLine(item)
+            : [self.recordDetails(layer, item, true)]));
+        });
         section.appendChild(ul);
         p.appendChild(section);
         return;
@@ -210,5 +222,100 @@
     box.appendChild(el("p", { text: "Sources:" }));
     box.appendChild(ol);
     return box;
+  };
+
+  /* A project in its country's list: its name (opening its panel), kind, status and year. */
+  AtlasSite.prototype.projectLine = function (item) {
+    var self = this, p = A.projectById(item.id);
+    var a = el("a", { href: "#project=" + encodeURIComponent(item.id), text: p.name || item.id });
+    a.addEventListener("click", function (ev) { ev.preventDefault(); self.showProject(item.id, { fit: true, from: a }); self.panel.focus(); });
+    var later = this.asOf !== null && typeof p.year === "number" && p.year > this.asOf;
+    return [a, " — " + [this.classLabel(A.pointMark, p.mark), this.classLabel(A.pointColor, p.color), p.year ? String(p.year) : null]
+      .filter(Boolean).join(" · ") + (later ? " (dated after " + this.asOf + ")" : "")];
+  };
+
+  var PRECISION = {
+    exact: "exact: the place the sources give (a filled mark)",
+    approximate: "approximate: near this point (a hollow mark)",
+    city: "a city: drawn at the city's point (a hollow mark)",
+    admin: "a district or province: drawn at a point of it (a hollow mark)",
+    country: "no place named: drawn inside the country (a hollow mark)"
+  };
+
+  function money(v) {
+    return typeof v === "number" ? "US$ " + Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",") : String(v);
+  }
+
+  /* A project's panel: name, country, kind, status, years, companies, amount, where it is and
+     how precisely, confidence, notes and its sources with their addresses. */
+  AtlasSite.prototype.renderProject = function (id) {
+    var self = this, p = A.projectById(id), layer = A.pointLayer, panel = this.panel;
+    var country = D.countries[p.iso3] || { name: p.iso3 };
+    var details = (window.ATLAS_DETAILS || {})[p.iso3];
+    panel.setAttribute("data-project", id);
+    panel.removeAttribute("data-country");
+    if (!details) {
+      panel.setAttribute("aria-busy", "true");
+      this.loadDetails(p.iso3, function () { if (self.project === id) self.renderProject(id); });
+      return;
+    }
+    panel.removeAttribute("aria-busy");
+    var item = (((details[layer.id] || {}).items) || []).filter(function (x) { return x.id === id; })[0] ||
+      { fields: {}, citations: [] };
+    var f = item.fields || {}, loc = item.location || {};
+    panel.textContent = "";
+    panel.setAttribute("aria-label", "Project: " + (p.name || id));
+    var close = el("button", { className: "atlas-close", type: "button", "aria-label": "Close details", text: "×" });
+    close.addEventListener("click", function () { self.closePanel(true); });
+    var back = el("a", { href: "#country=" + encodeURIComponent(p.iso3), id: "atlas-project-country", text: country.name });
+    back.addEventListener("click", function (ev) { ev.preventDefault(); self.showCountry(p.iso3, { fit: true, from: back }); self.panel.focus(); });
+    panel.appendChild(close);
+    panel.appendChild(el("h2", { text: p.name || id }));
+    panel.appendChild(el("p", { className: "zh" }, ["Project in ", back, " · " + layer.title.replace(/ \(count\)$/, "")]));
+    if (this.asOf !== null && typeof p.year === "number" && p.year > this.asOf) {
+      panel.appendChild(el("p", { className: "atlas-later", text: "Dated after " + this.asOf + ": not shown on the map as of " + this.asOf + "." }));
+    }
+    var dl = el("dl");
+    function row(term, value) {
+      if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return;
+      dl.appendChild(el("dt", { text: term }));
+      dl.appendChild(el("dd", { text: Array.isArray(value) ? value.join("; ") : String(value) }));
+    }
+    row("kind", this.classLabel(A.pointMark, p.mark));
+    row("status", this.classLabel(A.pointColor, p.color) + (f.status_date ? " (as of " + f.status_date + ")" : ""));
+    row("in the source's words", f.source_status);
+    row("year", item.year !== undefined ? item.year : p.year);
+    row("started", f.start_year);
+    row("completed", f.completion_year);
+    row("companies", f.companies || p.companies);
+    row("amount", f.amount_usd === null || f.amount_usd === undefined ? null : money(f.amount_usd));
+    row("funding", f.funding);
+    row("implementing", f.implementing);
+    row("place", [loc.place, loc.city && loc.city !== loc.place ? loc.city : null].filter(Boolean).join(", "));
+    row("precision", PRECISION[p.precision] || p.precision);
+    if (p.precision !== "country") row("drawn at", p.lat.toFixed(4) + ", " + p.lon.toFixed(4) + " (lat, lon)");
+    row("confidence", item.confidence ? item.confidence + (item.confidence_reason ? ": " + item.confidence_reason : "") : null);
+    row("derivation", item.derivation);
+    row("note", item.note);
+    row("needs review", f.review);
+    row("origin", item.origin === "aiddata" || p.origin === "aiddata" ? "imported from AidData's Global Chinese Development Finance dataset" : null);
+    panel.appendChild(dl);
+    if (p.precision === "country") {
+      panel.appendChild(el("p", { className: "atlas-precision-note", text: "No place named: the point is drawn inside " + country.name + ", not where the project is." }));
+    }
+    var ol = el("ol", { className: "atlas-sources" });
+    (item.citations || []).forEach(function (cit) {
+      var src = D.sources[cit.source] || { title: cit.source };
+      var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
+      ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "" }, [
+        cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
+        link(src.url, src.title), who ? " — " + who : "", cit.locator ? ", " + cit.locator : "",
+        src.url ? el("span", { className: "atlas-address", text: src.url }) : null,
+        cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
+      ]));
+    });
+    panel.appendChild(el("p", { text: "Sources:" }));
+    panel.appendChild(ol);
+    panel.classList.add("open");
   };
 })(window.AtlasSite);

@@ -1,12 +1,14 @@
-/* DSR Atlas map page, part 1 of 5: the namespace, the shared helpers and the page's state.
+/* DSR Atlas map page, part 1 of 7: the namespace, the shared helpers and the page's state.
 
    Loaded first, as an ordinary script (not a module: the site is opened from file://), after
    data/atlas-data.js (window.ATLAS_DATA) and Leaflet (L). It defines window.AtlasSite: the
    helpers the other parts share (el, link, layersById, valueLabel, isPhone), the
    constructor `AtlasSite.Site` and `AtlasSite.init(map)`, which the page calls once every part
    has loaded. The later parts (atlas-map.js, atlas-controls.js, atlas-panel.js,
-   atlas-table.js) add methods to AtlasSite.Site.prototype. This part holds the state a
-   permalink keeps (layer, country, company, year) and each country's records as of the chosen
+   atlas-table.js, atlas-points.js, atlas-projects-table.js) add methods to
+   AtlasSite.Site.prototype. This part holds the state a permalink keeps (layer, country,
+   project, company, year, and the points' kind and status filters and whether they are shown;
+   the points' part reads and writes its own) and each country's records as of the chosen
    year, with the composite scores recomputed for it (AtlasSite.compositeScore, the same rule
    as Python's). All text from the data is inserted with textContent, never as HTML. */
 (function () {
@@ -151,28 +153,40 @@
     this.buildTable();
     this.buildGeometry();
     this.buildLabels();
+    this.buildPoints();
+    this.buildProjectsTable();
     this.setLayer(this.layer, true);
-    if (this.country) this.showCountry(this.country, { fit: true });
+    if (this.project) this.showProject(this.project, { fit: true });
+    else if (this.country) this.showCountry(this.country, { fit: true });
     window.addEventListener("hashchange", function () {
-      var before = [self.layer, self.country, self.company, self.asOf].join("|");
+      var before = self.stateKey();
       var h = parseHash();
       self.readState(h);
-      if ([self.layer, self.country, self.company, self.asOf].join("|") === before) return;
+      if (self.stateKey() === before) return;
       self.syncControls();
       self.computeRecords();
+      self.setPointsOn(self.pointsOn);
+      self.updatePoints();
       self.setLayer(self.layer);
-      if (self.country) self.showCountry(self.country, { fit: true });
+      if (self.project) self.showProject(self.project, { fit: true });
+      else if (self.country) self.showCountry(self.country, { fit: true });
       else self.closePanel();
     });
     document.body.setAttribute("data-atlas-ready", "1");
   }
 
-  /* The state a permalink holds: layer, country, company and year. */
+  /* The state a permalink holds: layer, country, company and year (and what readPointState
+     reads: the project, the points' filters and whether they are shown). */
   AtlasSite.prototype.readState = function (h) {
     if (h.layer && layersById[h.layer]) this.layer = h.layer;
     this.country = D.countries[h.country] ? h.country : null;
     this.company = h.company && this.companyCounts[h.company] ? h.company : null;
     this.asOf = /^\d{4}$/.test(h.year || "") && this.years.indexOf(Number(h.year)) >= 0 ? Number(h.year) : null;
+    this.readPointState(h);
+  };
+
+  AtlasSite.prototype.stateKey = function () {
+    return JSON.stringify([this.layer, this.country, this.company, this.asOf].concat(this.pointHashParts()));
   };
 
   AtlasSite.prototype.syncControls = function () {
@@ -180,6 +194,7 @@
     if (this.layerInputs) Object.keys(this.layerInputs).forEach(function (id) { self.layerInputs[id].checked = id === self.layer; });
     if (this.companySelect) this.companySelect.value = this.company || "";
     if (this.yearSelect) this.yearSelect.value = this.asOf === null ? "" : String(this.asOf);
+    this.syncPointControls();
   };
 
   AtlasSite.prototype.setLayer = function (id, initial) {
@@ -195,8 +210,8 @@
   };
 
   AtlasSite.prototype.writeHash = function () {
-    var parts = [["layer", this.layer], ["country", this.country], ["company", this.company],
-                 ["year", this.asOf === null ? null : String(this.asOf)]];
+    var parts = [["layer", this.layer], ["country", this.country]].concat(this.pointHashParts().slice(0, 1),
+      [["company", this.company], ["year", this.asOf === null ? null : String(this.asOf)]], this.pointHashParts().slice(1));
     var h = "#" + parts.filter(function (p) { return p[1]; }).map(function (p) {
       return p[0] + "=" + encodeURIComponent(p[1]);
     }).join("&");
@@ -250,6 +265,7 @@
     this.syncControls();
     this.restyle();
     this.renderLegend();
+    this.updatePoints();
     if (this.tableView.classList.contains("open")) this.renderTable();
     this.writeHash();
   };
@@ -260,8 +276,10 @@
     this.computeRecords();
     this.restyle();
     this.renderLegend();
+    this.updatePoints();
     if (this.tableView.classList.contains("open")) this.renderTable();
     if (this.country) this.renderPanel(this.country);
+    if (this.project) this.renderProject(this.project);
     this.writeHash();
   };
 

@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 5 of 5: the table of every country × layer. Its columns, the
+/* DSR Atlas map page, part 5 of 7: the table of every country × layer. Its columns, the
    filters (text, region, sub-region, only countries with data, and the header's company
    filter and as-of year), sorting, and the CSV of the rows shown.
 
@@ -176,11 +176,20 @@
     this.tableCount.textContent = t.rows.length + " of " + Object.keys(D.countries).length + " countries (— = no data)";
   };
 
+  /* A CSV cell (also for the projects table's CSV: AtlasSite.csvCell, AtlasSite.saveCsv). */
   function csvCell(v) {
     v = v === null || v === undefined ? "" : String(v);
     if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // keep spreadsheets from running it as a formula
     return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
+
+  function saveCsv(lines, name) {
+    var text = lines.join("\r\n") + "\r\n";
+    var a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: name });
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+  A.csvCell = csvCell;
+  A.saveCsv = saveCsv;
 
   /* The CSV of the rows shown, with what a researcher needs per layer: the value (label and
      code), year, confidence and the sources' titles and addresses (from each country's details). */
@@ -222,9 +231,7 @@
         });
         lines.push(row.map(csvCell).join(","));
       });
-      var text = lines.join("\r\n") + "\r\n";
-      var a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: "atlas-table.csv" });
-      document.body.appendChild(a); a.click(); a.remove();
+      saveCsv(lines, "atlas-table.csv");
     }
     if (!left) { write(); return; }
     t.rows.forEach(function (k) {

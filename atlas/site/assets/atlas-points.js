@@ -1,0 +1,362 @@
+/* DSR Atlas map page, part 6 of 7: the projects as points. An overlay over any layer (it can be
+   switched off) drawn from data/points.js (window.ATLAS_POINTS) with Leaflet.markercluster:
+   each point coloured by its status, marked by its kind's symbol, filled where its place is
+   exact and hollow where it is approximate or coarser; clustered, with counts, where they
+   crowd. The kind and status filters, the company filter and the as-of year decide which are
+   shown. Clicking a point opens the project's panel (#project=<id>); its legend can be folded.
+
+   The marks are made once: one icon per kind × status × filled, one marker per project; no
+   element exists for a point until its cluster opens at that zoom. Points are not Tab stops
+   and their pane is hidden from screen readers: the projects table (atlas-projects-table.js)
+   reaches every project. Relies on atlas-state.js (the namespace and state), atlas-map.js
+   (freePadding) and atlas-panel.js (the panel, loadDetails). Adds methods to AtlasSite.Site. */
+(function (A) {
+  "use strict";
+
+  var AtlasSite = A.Site;
+  var D = A.data, el = A.el, isPhone = A.isPhone;
+  var P = window.ATLAS_POINTS || {};
+  var LAYER = D.layers.filter(function (l) { return l.located && P[l.id]; })[0] || null;
+
+  function fieldSpec(name) {
+    var f = LAYER ? LAYER.fields.filter(function (x) { return x.name === name; })[0] : null;
+    if (!f) return null;
+    f.classByValue = {};
+    (f.classes || []).forEach(function (c) { f.classByValue[c.value] = c; });
+    return f;
+  }
+  var COLOR = LAYER ? fieldSpec(LAYER.point_color) : null;  // status
+  var MARK = LAYER ? fieldSpec(LAYER.point_mark) : null;    // kind
+
+  /* The projects: the rows of data/points.js as they are (arrays, by id), read through the
+     column indexes K; an object for one project (A.project) is made only when a panel or the
+     table needs it, so 20,000 points cost no more than their rows and markers. */
+  var rows = LAYER ? P[LAYER.id].rows : [], K = {};
+  (LAYER ? P[LAYER.id].columns : []).forEach(function (c, i) { K[c] = i; });
+  var KM = MARK ? K[MARK.name] : -1, KC = COLOR ? K[COLOR.name] : -1;
+  var index = null, views = {};
+
+  function project(row) {
+    var id = row[K.id];
+    if (views[id]) return views[id];
+    var p = {};
+    Object.keys(K).forEach(function (c) { p[c] = row[K[c]]; });
+    p.mark = row[KM]; p.color = row[KC]; p.row = row;
+    views[id] = p;
+    return p;
+  }
+  function projectById(id) {
+    if (!index) { index = {}; rows.forEach(function (r) { index[r[K.id]] = r; }); }
+    return Object.prototype.hasOwnProperty.call(index, id) ? project(index[id]) : null;
+  }
+  A.pointLayer = LAYER; A.projectRows = rows; A.project = project; A.projectById = projectById;
+  A.pointColor = COLOR; A.pointMark = MARK;
+
+  /* Exact places are filled marks; approximate, city, province or country-only ones hollow. */
+  function filled(row) { return row[K.precision] === "exact"; }
+  A.pointFilled = filled;
+
+  /* Black or white, whichever reads better on `hex` (WCAG relative luminance). */
+  function ink(hex) {
+    var rgb = [1, 3, 5].map(function (i) {
+      var c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    return (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) ? "#000" : "#fff";
+  }
+
+  function classColor(value) {
+    var c = COLOR && COLOR.classByValue[value];
+    return c && /^#[0-9a-f]{6}$/i.test(c.color) ? c.color : "#595959";
+  }
+  function classSymbol(value) {
+    var c = MARK && MARK.classByValue[value];
+    return c && c.symbol ? c.symbol : "•";
+  }
+  A.pointSymbol = classSymbol; A.pointColorOf = classColor;
+
+  /* A point's mark: its element is built with textContent (the symbol comes from the data). */
+  var PointIcon = L.DivIcon.extend({
+    options: { iconSize: [18, 18], className: "" },
+    createIcon: function (old) {
+      var o = this.options;
+      var div = old && old.tagName === "DIV" ? old : document.createElement("div");
+      div.textContent = o.symbol;
+      this._setIconStyles(div, "icon");
+      div.className += " atlas-point " + (o.filled ? "atlas-point-filled" : "atlas-point-hollow");
+      if (o.filled) { div.style.background = o.color; div.style.color = ink(o.color); }
+      else div.style.borderColor = o.color;
+      return div;
+    }
+  });
+
+  var ClusterIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = old && old.tagName === "DIV" ? old : document.createElement("div");
+      div.textContent = String(this.options.count);
+      div.setAttribute("data-count", String(this.options.count));
+      this._setIconStyles(div, "icon");
+      div.className += " marker-cluster atlas-cluster";
+      return div;
+    }
+  });
+
+  /* Leaflet.markercluster's clusters are markers with Leaflet's default keyboard option (a Tab
+     stop each); the projects table is the keyboard's way, so they are not. */
+  if (L.MarkerCluster) L.MarkerCluster.prototype.options.keyboard = false;
+
+  function clusterIcon(cluster) {
+    var n = cluster.getChildCount(), size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
+    return new ClusterIcon({ count: n, iconSize: [size, size] });
+  }
+
+  /* The state a permalink keeps for the points: the project shown, the filters, on or off. */
+  AtlasSite.prototype.readPointState = function (h) {
+    this.project = h.project && projectById(h.project) ? h.project : null;
+    this.kindFilter = MARK && h[MARK.name] && MARK.classByValue[h[MARK.name]] ? h[MARK.name] : null;
+    this.statusFilter = COLOR && h[COLOR.name] && COLOR.classByValue[h[COLOR.name]] ? h[COLOR.name] : null;
+    this.pointsOn = h.points !== "off";
+  };
+
+  AtlasSite.prototype.pointHashParts = function () {
+    return [["project", this.project], [MARK ? MARK.name : "kind", this.kindFilter],
+            [COLOR ? COLOR.name : "status", this.statusFilter], ["points", this.pointsOn ? null : "off"]];
+  };
+
+  AtlasSite.prototype.syncPointControls = function () {
+    if (this.kindSelect) this.kindSelect.value = this.kindFilter || "";
+    if (this.statusSelect) this.statusSelect.value = this.statusFilter || "";
+    if (this.pointsToggle) this.pointsToggle.checked = this.pointsOn;
+  };
+
+  /* Whether a project (its row) is shown: its kind and status, the company filter (its own
+     companies) and the as-of year (a project without a year is shown at every year). */
+  AtlasSite.prototype.projectShown = function (row) {
+    if (this.kindFilter && row[KM] !== this.kindFilter) return false;
+    if (this.statusFilter && row[KC] !== this.statusFilter) return false;
+    if (this.company && (row[K.companies] || []).indexOf(this.company) < 0) return false;
+    var y = row[K.year];
+    return this.asOf === null || typeof y !== "number" || y <= this.asOf;
+  };
+
+  /* The projects shown, as objects (for the table). */
+  AtlasSite.prototype.shownProjects = function () {
+    var self = this;
+    return rows.filter(function (r) { return self.projectShown(r); }).map(project);
+  };
+
+  AtlasSite.prototype.buildPoints = function () {
+    var self = this, map = this.map;
+    if (!LAYER) { this.cluster = null; return; }
+    var pane = map.createPane("atlas-points");
+    pane.setAttribute("aria-hidden", "true");
+    map.createPane("atlas-selected").setAttribute("aria-hidden", "true");
+    // One marker class per kind × status × filled, its icon in the class's options: making a
+    // marker then copies no options.
+    var kinds = {};
+    this.markers = rows.map(function (row) {
+      var key = row[KM] + "|" + row[KC] + "|" + filled(row);
+      var Mark = kinds[key] || (kinds[key] = L.Marker.extend({ options: { keyboard: false, pane: "atlas-points",
+        icon: new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(row[KC]), filled: filled(row) }) } }));
+      var m = new Mark(new L.LatLng(row[K.lat], row[K.lon]));
+      m.atlasRow = row;
+      return m;
+    });
+    this.cluster = L.markerClusterGroup({
+      // animate: false: a zoom step swaps the clusters at once (the map's own zoom is not
+      // animated either), which costs a fraction of the animated merge and split.
+      chunkedLoading: true, animate: false, clusterPane: "atlas-points", showCoverageOnHover: false, maxClusterRadius: 48,
+      spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
+      chunkProgress: function (done, total) { if (done === total) self.pointsLoaded(); }
+    });
+    // The group listens to each marker for dragging and moving; these never move, and 20,000
+    // sets of listeners would only cost time and memory.
+    this.cluster._childMarkerEventHandlers = {};
+    this.cluster.on("click", function (e) {
+      if (e.layer.atlasRow) self.showProject(e.layer.atlasRow[K.id], { fit: false });
+    });
+    this.cluster.bindTooltip(function (lyr) {
+      var p = lyr.atlasRow ? project(lyr.atlasRow) : null;
+      if (!p) return el("span", { text: lyr.getChildCount() + " projects (click to zoom in)" });
+      return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
+        el("span", { className: "atlas-tip-value", text: [self.classLabel(MARK, p.mark), self.classLabel(COLOR, p.color),
+          p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
+    }, { direction: "top", offset: [0, -8] });
+    this.buildPointsLegend();
+    if (this.pointsOn) this.cluster.addTo(map);
+    // The clusters are first filled once the countries are on screen: the map is not held up
+    // by the points (and the browser paints the countries while the points are clustered).
+    this.pointsDeferred = true;
+    this.updatePoints();
+    if (!this.pointsOn) document.body.setAttribute("data-points-ready", "1");
+    requestAnimationFrame(function () {
+      setTimeout(function () { self.pointsDeferred = false; self.loadPoints(); }, 0);
+    });
+  };
+
+  AtlasSite.prototype.classLabel = function (spec, value) {
+    var c = spec && spec.classByValue[value];
+    return c ? c.label : (value === null || value === undefined ? "" : String(value));
+  };
+
+  /* Which projects the filters show; they go into the clusters at once if the points are on,
+     else when they are switched on. */
+  AtlasSite.prototype.updatePoints = function () {
+    if (!this.cluster) return;
+    var self = this;
+    this.shownMarkers = this.markers.filter(function (m) { return self.projectShown(m.atlasRow); });
+    this.pointsShown = this.shownMarkers.length;
+    document.body.setAttribute("data-points-shown", String(this.pointsShown));
+    this.pointsDirty = true;
+    this.loadPoints();
+    this.renderPointsLegend();
+    if (this.projectsView && this.projectsView.classList.contains("open")) this.renderProjectsTable();
+  };
+
+  /* Fill the clusters with the shown projects, in chunks (Leaflet.markercluster's
+     chunkedLoading: the page stays responsive with 20,000). One load at a time: a change
+     made meanwhile waits for it to end (pointsLoaded). */
+  AtlasSite.prototype.loadPoints = function () {
+    if (this.pointsDeferred || this.pointsLoading || !this.pointsDirty || !this.pointsOn || !this.cluster._map) return;
+    this.pointsDirty = false;
+    this.pointsLoading = true;
+    document.body.removeAttribute("data-points-ready");
+    this.cluster.clearLayers();
+    this.cluster.addLayers(this.shownMarkers, true);  // true: no "layeradd" event for each
+    if (!this.shownMarkers.length) this.pointsLoaded();
+  };
+
+  AtlasSite.prototype.pointsLoaded = function () {
+    if (!this.pointsLoading) return;  // the clusters' own (empty) load when added to the map
+    this.pointsLoading = false;
+    if (!this.pointsOn) this.map.removeLayer(this.cluster);  // switched off during the load
+    if (this.pointsDirty && this.pointsOn) { this.loadPoints(); return; }
+    document.body.setAttribute("data-points-ready", "1");
+  };
+
+  AtlasSite.prototype.setPointsOn = function (on) {
+    this.pointsOn = on;
+    this.syncPointControls();
+    if (this.cluster) {
+      if (on && !this.cluster._map) { this.cluster.addTo(this.map); this.loadPoints(); }
+      else if (!on && this.cluster._map && !this.pointsLoading) this.map.removeLayer(this.cluster);
+      if (!this.pointsLoading && !(on && this.pointsDirty)) document.body.setAttribute("data-points-ready", "1");
+    }
+    document.body.setAttribute("data-points", on ? "on" : "off");
+    this.renderPointsLegend();
+    this.writeHash();
+  };
+
+  AtlasSite.prototype.setPointFilter = function (which, value) {
+    this[which] = value || null;
+    this.syncPointControls();
+    this.updatePoints();
+    this.writeHash();
+  };
+
+  /* The filters for the header's menu ("Kind", "Status") and the overlay's switch. */
+  AtlasSite.prototype.pointControls = function () {
+    var self = this;
+    if (!LAYER) return [];
+    function select(id, label, spec, all, which) {
+      var s = el("select", { id: id }, [el("option", { value: "", text: all })].concat(
+        (spec ? spec.classes : []).map(function (c) { return el("option", { value: c.value, text: c.label }); })));
+      s.addEventListener("change", function () { self.setPointFilter(which, s.value); });
+      return { select: s, field: el("span", { className: "atlas-field" }, [el("label", { "for": id, text: label }), s]) };
+    }
+    var kind = select("atlas-kind", "Kind", MARK, "All kinds", "kindFilter");
+    var status = select("atlas-status-filter", "Status", COLOR, "All statuses", "statusFilter");
+    this.kindSelect = kind.select; this.statusSelect = status.select;
+    return [kind.field, status.field];
+  };
+
+  AtlasSite.prototype.pointsSwitch = function () {
+    var self = this;
+    if (!LAYER) return null;
+    this.pointsToggle = el("input", { type: "checkbox", id: "atlas-points-toggle" });
+    this.pointsToggle.checked = this.pointsOn;
+    this.pointsToggle.addEventListener("change", function () { self.setPointsOn(self.pointsToggle.checked); });
+    return el("label", { className: "atlas-overlay", "for": "atlas-points-toggle" }, [this.pointsToggle,
+      el("span", { text: "Projects as points (" + rows.length + ")" })]);
+  };
+
+  /* The points' legend: statuses (colours), kinds (symbols), filled and hollow; folded on a
+     phone, open on a wide screen. */
+  AtlasSite.prototype.buildPointsLegend = function () {
+    var self = this;
+    var Legend = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        self.pointsLegendBody = el("div");
+        self.pointsLegendTitle = el("summary");
+        self.pointsLegend = el("details", {}, [self.pointsLegendTitle, self.pointsLegendBody]);
+        self.pointsLegend.open = !isPhone();
+        var box = el("div", { className: "atlas-box atlas-legend atlas-points-legend", id: "atlas-points-legend",
+          role: "region", "aria-label": "Legend of the project points" }, [self.pointsLegend]);
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      }
+    });
+    new Legend().addTo(this.map);
+  };
+
+  AtlasSite.prototype.renderPointsLegend = function () {
+    if (!this.pointsLegend) return;
+    var self = this, byStatus = {}, byKind = {};
+    rows.forEach(function (r) { byKind[r[KM]] = true; byStatus[r[KC]] = byStatus[r[KC]] || 0; });
+    this.shownMarkers.forEach(function (m) { byStatus[m.atlasRow[KC]]++; });
+    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + rows.length +
+      (this.pointsOn ? "" : " (switched off)");
+    var body = this.pointsLegendBody;
+    body.textContent = "";
+    var statuses = (COLOR ? COLOR.classes : []).filter(function (c) { return c.value in byStatus; }).map(function (c) {
+      var sw = el("span", { className: "atlas-point-swatch atlas-point-filled" });
+      sw.style.background = classColor(c.value);
+      return el("li", { "data-value": c.value }, [sw, el("span", { text: c.label }), el("span", { className: "count", text: String(byStatus[c.value]) })]);
+    });
+    var kinds = (MARK ? MARK.classes : []).filter(function (c) { return byKind[c.value]; }).map(function (c) {
+      return el("li", { "data-value": c.value }, [el("span", { className: "atlas-point-swatch atlas-point-hollow atlas-point-neutral", text: classSymbol(c.value) }), el("span", { text: c.label })]);
+    });
+    var fill = el("span", { className: "atlas-point-swatch atlas-point-filled atlas-point-neutral-fill" });
+    body.appendChild(el("p", { className: "atlas-legend-sub", text: "Colour: status" }));
+    body.appendChild(el("ul", { className: "atlas-legend-cols" }, statuses));
+    body.appendChild(el("p", { className: "atlas-legend-sub", text: "Letter: kind" }));
+    body.appendChild(el("ul", { className: "atlas-legend-cols" }, kinds));
+    body.appendChild(el("ul", {}, [
+      el("li", {}, [fill, el("span", { text: "filled: the exact place" })]),
+      el("li", {}, [el("span", { className: "atlas-point-swatch atlas-point-hollow atlas-point-neutral" }),
+        el("span", { text: "hollow: approximate, a city, a province or only the country" })]),
+      el("li", {}, [el("span", { className: "atlas-point-swatch atlas-cluster-swatch", text: "5" }), el("span", { text: "a cluster of 5 projects" })])
+    ]));
+  };
+
+  AtlasSite.prototype.unselectProject = function () {
+    this.project = null;
+    if (this.selectedMark) { this.map.removeLayer(this.selectedMark); this.selectedMark = null; }
+  };
+
+  /* Open a project's panel; `fit` (permalink, table) brings its point into view. */
+  AtlasSite.prototype.showProject = function (id, opts) {
+    var p = projectById(id);
+    if (!p) return;
+    opts = opts || {};
+    if (!this.panel.classList.contains("open")) this.panelReturn = opts.from || document.activeElement;
+    var before = this.country;
+    this.country = null;
+    if (before && this.byId[before]) this.byId[before].setStyle(this.style(before));
+    this.unselectProject();
+    this.project = id;
+    this.selectedMark = L.circleMarker([p.lat, p.lon], { pane: "atlas-selected", radius: 14, weight: 3, color: "#000",
+      fill: false, interactive: false }).addTo(this.map);
+    this.panel.classList.add("open");
+    document.body.classList.add("atlas-panel-open");
+    this.renderProject(id);
+    if (opts.fit) {
+      var pad = this.freePadding(), d = 1.5;
+      this.map.fitBounds([[p.lat - d, p.lon - d], [p.lat + d, p.lon + d]], { paddingTopLeft: pad.tl,
+        paddingBottomRight: pad.br, maxZoom: 5, animate: false });
+    }
+    this.writeHash();
+  };
+})(window.AtlasSite);
