@@ -1,6 +1,7 @@
 """Projects as points on the map, their panel, filters and table — in Chromium, from file://,
 with the network blocked: the fixture seeds (one project, placed only by its country), the real
-seeds (every project of seeds/projects.csv) and a synthetic set of 600 (more than the table lists at once)."""
+seeds (every project of seeds/projects.csv) and a synthetic set of 600 (more than the table
+lists at once)."""
 
 from __future__ import annotations
 
