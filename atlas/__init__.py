@@ -13,7 +13,7 @@ from atlas.evidence.schema import TITLE
 __version__ = "0.1.0"
 
 #: The notebook API (atlas.api), imported on first use so that `import atlas` stays light.
-API = ("load", "layer_frame", "countries_frame")
+API = ("load", "layer_frame", "countries_frame", "projects_frame")
 __all__ = [*API, "TITLE", "__version__"]
 
 

@@ -98,3 +98,32 @@ def countries_frame(dataset: Dataset):  # -> geopandas.GeoDataFrame
     fields = tableschema.fields(dataset.layers, dataset.composites)
     return gis.frame(table, tables.columns(dataset.layers, dataset.composites), fields,
                      bounds.geometry_json)
+
+
+def projects_frame(dataset: Dataset, layer: str = "projects"):  # -> geopandas.GeoDataFrame
+    """Every record of a located layer (the projects) as a point, with the columns of
+    `data/projects.csv` (place and precision, kind, status, years, companies, amount, origin,
+    sources), typed, in EPSG:4326. A point AidData's shapes gave is included here (the frame
+    is for your own analysis; publish it under ODbL, as the site's download does)."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from atlas import join
+    from atlas.evidence import tableschema
+    from atlas.exports import points
+    from atlas.world import boundaries
+
+    spec = _spec(dataset, layer)
+    if not spec.located:
+        raise AtlasError(f"layer {layer!r} has no places (located = true in layers.toml)")
+    countries = join.join(boundaries.load(), dataset)
+    located = [p for p in join.points(dataset, countries) if p.layer == spec.id]
+    cols = tableschema.point_columns(spec)
+    rows = [points.row(p, dataset.sources) for p in located]
+    types = {"integer": "Int64", "number": "Float64", "string": "string"}
+    data = {c.name: pd.array([r.get(c.name) for r in rows], dtype=types.get(c.type, "object"))
+            if c.type != "string" or not any(isinstance(r.get(c.name), list) for r in rows)
+            else [r.get(c.name) for r in rows] for c in cols}
+    return gpd.GeoDataFrame(pd.DataFrame(data), geometry=[Point(p.lon, p.lat) for p in located],
+                            crs="EPSG:4326")

@@ -186,3 +186,23 @@ def test_the_geopackage_follows_an_edit_and_matches_the_api(seeds: Path, tmp_pat
     for column in api.columns.drop("geometry"):
         assert plain(gpkg[column]) == plain(api[column]), column
     assert gpkg.geometry.equals(api.geometry)
+
+
+def test_the_projects_frame_has_every_project_as_a_point_like_projects_csv(
+        built_site: Path) -> None:
+    import csv as csvmod
+
+    import atlas
+    from tests.conftest import FIXTURE_SEEDS
+
+    frame = atlas.projects_frame(atlas.load(FIXTURE_SEEDS))
+    with (built_site / "data" / "projects.csv").open(encoding="utf-8") as f:
+        rows = list(csvmod.DictReader(f))
+    assert list(frame["id"]) == [r["id"] for r in rows] == ["sau-cloud-jv"]
+    assert frame.crs == "EPSG:4326" and frame.geometry.iloc[0].geom_type == "Point"
+    assert frame["precision"].iloc[0] == "country"
+    assert (frame.geometry.iloc[0].x, frame.geometry.iloc[0].y) == (
+        float(rows[0]["lon"]), float(rows[0]["lat"]))
+    assert list(frame.columns[:-1]) == list(rows[0])  # the CSV's columns, then the point
+    with pytest.raises(atlas.errors.AtlasError, match="no places"):
+        atlas.projects_frame(atlas.load(FIXTURE_SEEDS), "mou")
