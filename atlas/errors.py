@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import NamedTuple
 
 
@@ -80,6 +83,30 @@ class Problems(list[Problem]):
         """Raise ValidationFailed with every error, if there is one (warnings pass)."""
         if self.errors:
             raise ValidationFailed(self.errors)
+
+
+#: The problems of the reading under way: every reader of the seeds reports to it, so no list is
+#: passed from function to function.
+_COLLECTOR: ContextVar[Problems | None] = ContextVar("problems", default=None)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[Problems]:
+    """Collect the problems of one reading of the seeds (atlas.evidence.load)."""
+    problems = Problems()
+    token = _COLLECTOR.set(problems)
+    try:
+        yield problems
+    finally:
+        _COLLECTOR.reset(token)
+
+
+def collector() -> Problems:
+    """The problems of the reading under way (see collecting)."""
+    problems = _COLLECTOR.get()
+    if problems is None:
+        raise RuntimeError("the seeds are read inside errors.collecting()")
+    return problems
 
 
 class ValidationFailed(AtlasError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atlas.errors import Problem, close_matches
+from atlas.errors import Problem, close_matches, collector
 from atlas.evidence import quotes
 from atlas.evidence.model import (
     CITATION_COLUMNS,
@@ -29,8 +29,7 @@ from atlas.world import countries
 
 def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                    records: dict[str, dict[str, Record]], sources: dict[str, Source],
-                   known: frozenset[str], problems: list[Problem],
-                   docs: quotes.Documents | None = None,
+                   known: frozenset[str], docs: quotes.Documents | None = None,
                    refused: dict[str, set[str]] | None = None,
                    own_sources: set[str] | None = None) -> None:
     """Attach citations to records; check sources exist and quotes stand in their documents
@@ -38,11 +37,12 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
     (`refused`, by layer; see load_layer) is passed over: that row's problem says it all.
     `own_sources`: the sources of this folder, each said to be unused if nothing cites it
     (default: all of `sources`)."""
+    problems = collector()
     refused = refused or {}
     path = seeds / CITATIONS_FILE
     shown = str(path)
     used: set[str] = set()
-    for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4], problems):
+    for line, row in read_csv(path, CITATION_COLUMNS, CITATION_COLUMNS[:4]):
         layer = row["layer"]
         if layer not in records:
             close = close_matches(layer, list(records), n=1)
@@ -112,7 +112,7 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
                                         f"{limit}", "keep a quote to the phrase that pins the "
                                         "value, evidence to a sentence or two"))
         if quote:
-            _check_quote(source, row["locator"], quote, shown, line, problems, docs)
+            _check_quote(source, row["locator"], quote, shown, line, docs)
         record.citations.append(Citation(sid, row["locator"], quote, evidence, stance))
     for layer, recs in records.items():
         for rec in recs.values():
@@ -143,11 +143,12 @@ def _source_hint(seeds: Path, sid: str, sources: dict[str, Source]) -> str:
 
 
 def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int,
-                 problems: list[Problem], docs: quotes.Documents | None) -> None:
+                 docs: quotes.Documents | None) -> None:
     """Append a problem unless the quote stands in the source's local copy near the locator.
 
     Without `docs` or a local copy there is no check; a source whose copy is absent from the
     documents folder goes into `docs.missing` (reported once, by _report_missing_documents)."""
+    problems = collector()
     if docs is None or not source.document:
         return
     try:
@@ -165,9 +166,9 @@ def _check_quote(source: Source, locator: str, quote: str, shown: str, line: int
                                 f"not found in {source.document} at {locator}", hint))
 
 
-def _report_missing_documents(seeds: Path, docs: quotes.Documents | None,
-                              problems: list[Problem]) -> None:
+def _report_missing_documents(seeds: Path, docs: quotes.Documents | None) -> None:
     """One line for all the local copies that are not there."""
+    problems = collector()
     if docs is None or not docs.missing:
         return
     problems.append(Problem(str(seeds / SOURCES_FILE), 0, "document",
@@ -177,11 +178,11 @@ def _report_missing_documents(seeds: Path, docs: quotes.Documents | None,
                             "layers.toml)", warning=True))
 
 
-def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str,
-                     problems: list[Problem]) -> None:
+def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str) -> None:
     """Warn where two sources a record cites look like one story printed twice (the same title,
     or the same quote) and neither says it relays the other: they would count as two
     independent publishers."""
+    problems = collector()
     cited = [sources[c.source] for c in rec.citations if c.source in sources]
     quotes = {c.source: " ".join(c.quote.casefold().split()) for c in rec.citations
               if len(c.quote) >= 40}  # a passage, not a name or a region code
@@ -201,9 +202,10 @@ def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str,
 
 
 def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
-                      cfg: Config, seeds: Path, problems: list[Problem]) -> None:
+                      cfg: Config, seeds: Path) -> None:
     """Give every record the confidence the rule computes from its supporting sources; a typed
     confidence that differs is an override and needs its reason."""
+    problems = collector()
     for spec in cfg.layers:
         recs = records[spec.id]
         for ref, rec in recs.items():
@@ -219,7 +221,7 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
                     by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
             for kind in unsure:  # it may repeat any of the others: it adds no publisher
                 by_publisher.setdefault(min(by_publisher, default="?"), set()).add(kind)
-            _unmarked_relays(rec, sources, str(seeds / spec.file), problems)
+            _unmarked_relays(rec, sources, str(seeds / spec.file))
             level, reason = cfg.confidence.level(by_publisher)
             if rec.confidence and rec.confidence != level:
                 if not rec.confidence_reason:

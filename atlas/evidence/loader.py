@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atlas.errors import AtlasError, Problem, Problems
+from atlas.errors import AtlasError, Problem, Problems, collecting, collector
 from atlas.evidence import codebook, locations, quotes
 from atlas.evidence.citations import _report_missing_documents, load_citations, settle_confidence
 from atlas.evidence.model import (
@@ -50,32 +50,32 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
     cfg = cfg or codebook.load_all(seeds)
     bounds = bounds or boundaries.load()
     known = bounds.keys
-    problems = Problems()
-    docs = quotes.Documents(documents_root(seeds, cfg, documents)) if check_quotes else None
-    companies = load_companies(seeds, problems)
-    names = company_names(companies) if (seeds / COMPANIES_FILE).exists() else None
-    refused: dict[str, set[str]] = {spec.id: set() for spec in cfg.layers}
-    records = {spec.id: load_layer(spec, seeds, known, problems, names, refused[spec.id])
-               for spec in cfg.layers}
-    sources = load_sources(seeds, problems, tuple(cfg.confidence.kinds))
-    load_citations(seeds, cfg.layers, records, sources, known, problems, docs, refused)
-    for folder in imported_folders(seeds):
-        _load_imported(folder, cfg, known, names, records, sources, problems, docs)
-    _place(cfg, records, seeds, bounds, problems)
-    settle_confidence(records, sources, cfg, seeds, problems)
-    aggregates = load_aggregates(seeds, sources, problems, docs)
-    _report_missing_documents(seeds, docs, problems)
-    extra = sorted(p.name for p in seeds.glob("*.csv")
-                   if p.name not in {s.file for s in cfg.layers}
-                   | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE, COMPANIES_FILE})
-    for name in extra:
-        problems.append(Problem(str(seeds / name), 0, "",
-                                "not a layer file in layers.toml; ignored", warning=True))
-    # A file's first MAX_PROBLEMS errors and the line saying its reading stopped there are
-    # listed; what follows (a record without citations for each row read before a row limit)
-    # is counted, not listed.
-    return Dataset(cfg.layers, records, sources, aggregates, cfg.composites, cfg.meta, cfg,
-                   companies), problems.trimmed(MAX_PROBLEMS + 1)
+    with collecting() as problems:
+        docs = quotes.Documents(documents_root(seeds, cfg, documents)) if check_quotes else None
+        companies = load_companies(seeds)
+        names = company_names(companies) if (seeds / COMPANIES_FILE).exists() else None
+        refused: dict[str, set[str]] = {spec.id: set() for spec in cfg.layers}
+        records = {spec.id: load_layer(spec, seeds, known, names, refused[spec.id])
+                   for spec in cfg.layers}
+        sources = load_sources(seeds, tuple(cfg.confidence.kinds))
+        load_citations(seeds, cfg.layers, records, sources, known, docs, refused)
+        for folder in imported_folders(seeds):
+            _load_imported(folder, cfg, known, names, records, sources, docs)
+        _place(cfg, records, seeds, bounds)
+        settle_confidence(records, sources, cfg, seeds)
+        aggregates = load_aggregates(seeds, sources, docs)
+        _report_missing_documents(seeds, docs)
+        extra = sorted(p.name for p in seeds.glob("*.csv")
+                       if p.name not in {s.file for s in cfg.layers}
+                       | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE, COMPANIES_FILE})
+        for name in extra:
+            problems.append(Problem(str(seeds / name), 0, "",
+                                    "not a layer file in layers.toml; ignored", warning=True))
+        # A file's first MAX_PROBLEMS errors and the line saying its reading stopped there are
+        # listed; what follows (a record without citations for each row read before a row limit)
+        # is counted, not listed.
+        return Dataset(cfg.layers, records, sources, aggregates, cfg.composites, cfg.meta, cfg,
+                       companies), problems.trimmed(MAX_PROBLEMS + 1)
 
 
 def load_valid(seeds: Path, documents: Path | None = None, check_quotes: bool = True) -> Dataset:
@@ -96,18 +96,18 @@ def imported_folders(seeds: Path) -> list[Path]:
 
 def _load_imported(folder: Path, cfg: Config, known: frozenset[str],
                    names: dict[str, str] | None, records: dict[str, dict[str, Record]],
-                   sources: dict[str, Source], problems: Problems,
-                   docs: quotes.Documents | None) -> None:
+                   sources: dict[str, Source], docs: quotes.Documents | None) -> None:
     """Add the records, sources and citations of one import folder. A source the seeds define
     already keeps the seeds' description (the import reuses it by id)."""
+    problems = collector()
     specs = tuple(s for s in cfg.layers if (folder / s.file).is_file())
     refused: dict[str, set[str]] = {s.id: set() for s in specs}
-    found = {s.id: load_layer(s, folder, known, problems, names, refused[s.id]) for s in specs}
-    own = load_sources(folder, problems, tuple(cfg.confidence.kinds)) \
+    found = {s.id: load_layer(s, folder, known, names, refused[s.id]) for s in specs}
+    own = load_sources(folder, tuple(cfg.confidence.kinds)) \
         if (folder / SOURCES_FILE).is_file() else {}
     new = {sid: src for sid, src in own.items() if sid not in sources}
     sources.update(new)
-    load_citations(folder, specs, found, sources, known, problems, docs, refused, set(new))
+    load_citations(folder, specs, found, sources, known, docs, refused, set(new))
     for spec in specs:
         for ref, rec in found[spec.id].items():
             if ref in records[spec.id]:
@@ -120,7 +120,7 @@ def _load_imported(folder: Path, cfg: Config, known: frozenset[str],
 
 
 def _place(cfg: Config, records: dict[str, dict[str, Record]], seeds: Path,
-           bounds: Boundaries, problems: Problems) -> None:
+           bounds: Boundaries) -> None:
     """Give every located record its point: cities through the gazetteer, coordinates
     checked against the country, a country's representative point where no place is named."""
     gazetteer, shapes = locations.Gazetteer(), locations.Shapes(bounds.geometry_json)
@@ -131,6 +131,6 @@ def _place(cfg: Config, records: dict[str, dict[str, Record]], seeds: Path,
             if rec.location is None:
                 continue
             placed = locations.place(rec.location, rec.key, str(seeds / spec.file), rec.line,
-                                     problems, gazetteer, shapes)
+                                     gazetteer, shapes)
             if placed is not None:
                 records[spec.id][ref] = rec._replace(location=placed)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from atlas import text as texts
-from atlas.errors import Problem, close_matches
+from atlas.errors import Problem, close_matches, collector
 from atlas.evidence.schema import PRECISIONS
 
 #: How far outside its country's outline a point may lie (degrees, about 55 km at the
@@ -69,9 +69,9 @@ def _number(text: str, name: str, low: float, high: float,
     return round(value, DECIMALS)
 
 
-def parse(row: dict[str, str], shown: str, line: int, problems: list[Problem]
-          ) -> Location | None:
+def parse(row: dict[str, str], shown: str, line: int) -> Location | None:
     """A row's location columns, checked for consistency; None (with problems) if wrong."""
+    problems = collector()
     before = len(problems)
 
     def bad(field: str, message: str, hint: str = "") -> None:
@@ -185,10 +185,11 @@ class Shapes:
         return round(point.x, DECIMALS), round(point.y, DECIMALS)
 
 
-def place(location: Location, key: str, shown: str, line: int, problems: list[Problem],
-          gazetteer: Gazetteer, shapes: Shapes) -> Location | None:
+def place(location: Location, key: str, shown: str, line: int, gazetteer: Gazetteer,
+          shapes: Shapes) -> Location | None:
     """The location with its point: a city resolved through the gazetteer, a country's
     representative point; checked to lie in (or near) country `key`."""
+    problems = collector()
 
     def bad(field: str, message: str, hint: str = "") -> None:
         problems.append(Problem(shown, line, field, message, hint))

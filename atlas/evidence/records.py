@@ -11,7 +11,7 @@ from typing import Any
 
 from atlas import text as texts
 from atlas.clock import current_year
-from atlas.errors import Problem, close_matches
+from atlas.errors import Problem, close_matches, collector
 from atlas.evidence import locations
 from atlas.evidence.model import (
     COMPANIES_FILE,
@@ -37,16 +37,17 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def read_csv(
-    path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem],
-    lists: tuple[str, ...] = (),
+    path: Path, columns: tuple[str, ...], required: tuple[str, ...], lists: tuple[str, ...] = (),
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file as (line number, {column: text}); problems are appended, not raised.
+    """Rows of a CSV file as (line number, {column: text}); problems go to the reading's
+    collector (errors.collecting), never raised.
 
     Every cell is checked here, before any reader uses it: no control character (a NUL would
     reach a path, a page, the downloads), no more characters than a reader can use (`lists`:
     columns of ';'-separated items, which may be as long as a paragraph). A row with such a
     cell is returned all the same, so that its other problems are found; the loader reports one
     problem per cell."""
+    problems = collector()
     shown = str(path)
     try:
         data = read_regular(path, MAX_BYTES)
@@ -123,16 +124,16 @@ def read_csv(
                 continue
             row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
             if suspect or line != start or max(map(len, cells)) > texts.MAX_LINE:
-                _check_cells(row, lists, shown, start, problems)
+                _check_cells(row, lists, shown, start)
             rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(shown, reader.line_num, "", f"malformed CSV: {exc}"))
     return rows
 
 
-def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: int,
-                 problems: list[Problem]) -> None:
+def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: int) -> None:
     """A problem for each cell of `row` with a control character or too long to use."""
+    problems = collector()
     for column, cell in row.items():
         if column == "url":
             wrong = texts.problem(cell, limit=texts.MAX_URL)
@@ -145,12 +146,13 @@ def _check_cells(row: dict[str, str], lists: tuple[str, ...], shown: str, line: 
 
 
 def _parse_field(spec: FieldSpec, text: str, shown: str, line: int,
-                 problems: list[Problem], names: dict[str, str] | None = None) -> Any:
+                 names: dict[str, str] | None = None) -> Any:
     """Convert one cell by its field spec; None (with a problem appended) when invalid.
 
     `names` (every company name and alias, casefolded → canonical name) checks and normalises
     the items of a field with `vocabulary = "companies"`."""
 
+    problems = collector()
     def bad(message: str, hint: str = "") -> None:
         problems.append(Problem(shown, line, spec.name, message, hint))
 
@@ -221,13 +223,14 @@ def _real_date(text: str) -> bool:
 
 
 def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
-               problems: list[Problem], names: dict[str, str] | None = None,
+               names: dict[str, str] | None = None,
                refused: set[str] | None = None) -> dict[str, Record]:
     """Read one layer's records file into {country key (or row id): Record}. A record's
     `confidence` is as typed (empty: computed from its sources once they are known).
 
     `refused` collects how citations would refer to the rows left out for a problem (country
     key, country as written, row id), so their citations are not also called orphans."""
+    problems = collector()
     refused = set() if refused is None else refused
     path = seeds / spec.file
     shown = str(path)
@@ -240,7 +243,7 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
     pending: set[str] = set()
     size = 0
     before = len(problems)
-    rows = read_csv(path, spec.columns, required, problems,
+    rows = read_csv(path, spec.columns, required,
                     tuple(f.name for f in spec.fields if f.type == "list"))
     if not rows and any(p.path == shown and p.line <= 1 and not p.warning
                         for p in problems[before:]):
@@ -289,15 +292,14 @@ def load_layer(spec: LayerSpec, seeds: Path, known: frozenset[str],
                                             _expected(spec_field)))
                 values[spec_field.name] = None
                 continue
-            values[spec_field.name] = _parse_field(spec_field, text, shown, line, problems,
-                                                   names)
+            values[spec_field.name] = _parse_field(spec_field, text, shown, line, names)
         for spec_field in spec.fields:
             if spec_field.requires and values.get(spec_field.name) is not None \
                     and not row.get(spec_field.requires):
                 problems.append(Problem(shown, line, spec_field.requires,
                                         f"is required when {spec_field.name} is given"))
-        year = _year(row.get("year", ""), this_year, shown, line, problems)
-        location = locations.parse(row, shown, line, problems) if spec.located else None
+        year = _year(row.get("year", ""), this_year, shown, line)
+        location = locations.parse(row, shown, line) if spec.located else None
         confidence = row.get("confidence", "")
         if confidence and confidence not in CONFIDENCE:
             close = close_matches(confidence.lower(), CONFIDENCE, n=1)
@@ -326,7 +328,8 @@ def _expected(spec: FieldSpec) -> str:
     return spec.help
 
 
-def _year(text: str, this_year: int, shown: str, line: int, problems: list[Problem]) -> int | None:
+def _year(text: str, this_year: int, shown: str, line: int) -> int | None:
+    problems = collector()
     if not text:  # the codebook's year rule: empty where the sources give no year
         return None
     if not (len(text) == 4 and text.isascii() and text.isdigit()):

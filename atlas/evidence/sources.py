@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from atlas import text
-from atlas.errors import Problem, close_matches
+from atlas.errors import Problem, close_matches, collector
 from atlas.evidence import quotes
 from atlas.evidence.citations import _check_quote, _source_hint
 from atlas.evidence.model import (
@@ -23,13 +23,14 @@ from atlas.evidence.model import (
 from atlas.evidence.records import _SLUG, read_csv
 
 
-def load_sources(seeds: Path, problems: list[Problem], kinds: tuple[str, ...] = ()
+def load_sources(seeds: Path, kinds: tuple[str, ...] = ()
                  ) -> dict[str, Source]:
     """Read the bibliography. `kinds`: the source kinds the confidence rule knows."""
+    problems = collector()
     path = seeds / SOURCES_FILE
     shown = str(path)
     out: dict[str, Source] = {}
-    for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title", "kind"), problems):
+    for line, row in read_csv(path, SOURCE_COLUMNS, ("id", "title", "kind")):
         sid = row["id"]
         if not _SLUG.match(sid):
             problems.append(Problem(shown, line, "id", f"{sid!r} is not a valid source id",
@@ -87,17 +88,17 @@ def document_ok(name: str) -> bool:
         and not Path(name).is_absolute() and ".." not in Path(name).parts
 
 
-def load_companies(seeds: Path, problems: list[Problem]) -> dict[str, Company]:
+def load_companies(seeds: Path) -> dict[str, Company]:
     """The controlled vocabulary of companies (companies.csv), by canonical name; none if the
     file is absent (then company fields are not checked)."""
+    problems = collector()
     path = seeds / COMPANIES_FILE
     if not path.exists():
         return {}
     shown = str(path)
     out: dict[str, Company] = {}
     taken: dict[str, str] = {}  # every name and alias, casefolded → canonical name
-    for line, row in read_csv(path, COMPANY_COLUMNS, ("name", "kind"), problems,
-                              ("aliases",)):
+    for line, row in read_csv(path, COMPANY_COLUMNS, ("name", "kind"), ("aliases",)):
         name = row["name"]
         aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
         if row["kind"] not in COMPANY_KINDS:
@@ -127,16 +128,17 @@ def company_names(companies: dict[str, Company]) -> dict[str, str]:
     return {n.casefold(): c.name for c in companies.values() for n in (c.name, *c.aliases)}
 
 
-def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Problem],
+def load_aggregates(seeds: Path, sources: dict[str, Source],
                     docs: quotes.Documents | None = None) -> list[dict[str, str]]:
     """Figures that are not country-level (shown on the about page), each with its source."""
+    problems = collector()
     path = seeds / AGGREGATES_FILE
     if not path.exists():
         return []
     shown = str(path)
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    for line, row in read_csv(path, AGGREGATE_COLUMNS, AGGREGATE_COLUMNS[:5], problems):
+    for line, row in read_csv(path, AGGREGATE_COLUMNS, AGGREGATE_COLUMNS[:5]):
         if row["id"] in seen:
             problems.append(Problem(shown, line, "id", f"duplicate id {row['id']!r}"))
             continue
@@ -147,6 +149,6 @@ def load_aggregates(seeds: Path, sources: dict[str, Source], problems: list[Prob
                                     _source_hint(seeds, row["source"], sources)))
             continue
         if row.get("quote"):
-            _check_quote(source, row["locator"], row["quote"], shown, line, problems, docs)
+            _check_quote(source, row["locator"], row["quote"], shown, line, docs)
         out.append(dict(row))
     return out

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from atlas.errors import AtlasError
+from atlas.errors import AtlasError, collecting
 from atlas.files import UnreadableFile, read_regular
 from atlas.importers import geometry, output
 from atlas.importers.vocabulary import kind_of, status_of, why_ict
@@ -211,10 +211,10 @@ def run(table: Path, seeds: Path, geometry_path: Path | None = None,
     kinds = tuple(kind_field.values) if kind_field else ()
     shape, rows = read_table(table)
     decisions = _decisions(seeds)
-    problems: list = []
     companies = {}
     if (seeds / "companies.csv").exists():
-        companies = company_names(load_companies(seeds, problems))
+        with collecting():  # its problems are validate's to report
+            companies = company_names(load_companies(seeds))
     bounds = boundaries.load()
     by_hand = _hand_entered(seeds, spec.id)
     skipped: Counter[str] = Counter()
