@@ -12,7 +12,11 @@ from atlas.world.boundaries import Boundaries
 
 
 class Country(NamedTuple):
-    """A boundary with its records. A layer missing from `layers` has no data (not 'none')."""
+    """A boundary with its records. A layer missing from `layers` has no data (not 'none').
+
+    `records` holds the typed records by layer (a layer with several per country: sorted by
+    id), which the downloads are written from; `layers` the same as plain data for the page
+    (texts made readable), and each composite's score."""
 
     iso3: str
     name: str
@@ -20,6 +24,7 @@ class Country(NamedTuple):
     continent: str
     subregion: str
     layers: dict[str, dict[str, Any]]
+    records: dict[str, tuple[Record, ...]] = {}
 
 
 #: A word that could be a source id: a run of letters, digits, '_' and '-' (with inner dots),
@@ -94,21 +99,24 @@ def join(boundaries: Boundaries, dataset: Dataset) -> tuple[Country, ...]:
     out = []
     for p in sorted(boundaries.properties, key=lambda p: p["iso3"]):
         layers: dict[str, dict[str, Any]] = {}
+        typed: dict[str, tuple[Record, ...]] = {}
         for spec in dataset.layers:
             if spec.many:
                 items = by_country.get(spec.id, {}).get(p["iso3"])
                 if items:
                     layers[spec.id] = many_json(spec, items, texts)
+                    typed[spec.id] = tuple(sorted(items, key=lambda r: r.id))
             elif p["iso3"] in dataset.records[spec.id]:
-                layers[spec.id] = record_json(dataset.records[spec.id][p["iso3"]], spec.value,
-                                              texts)
+                rec = dataset.records[spec.id][p["iso3"]]
+                layers[spec.id] = record_json(rec, spec.value, texts)
+                typed[spec.id] = (rec,)
         values = {lid: rec["value"] for lid, rec in layers.items()}
         for comp in dataset.composites:
             scored = comp.score(values)
             if scored is not None:
                 layers[comp.id] = scored
         out.append(Country(p["iso3"], p["name"], p.get("name_zh") or "", p.get("continent") or "",
-                           p.get("subregion") or "", layers))
+                           p.get("subregion") or "", layers, typed))
     return tuple(out)
 
 

@@ -25,31 +25,31 @@ from atlas.world.boundaries import Boundaries
 
 
 def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
-    """The flat properties one layer adds to a country (all null when it has no data)."""
-    rec = country.layers.get(spec.id)
+    """The flat properties one layer adds to a country (all null when it has no data), from
+    its typed records."""
+    recs = country.records.get(spec.id, ())
     if spec.many:
-        items = rec["items"] if rec else []
+        years = [r.year for r in recs if r.year is not None]
         return {
-            spec.id: rec["value"] if rec else None,
-            f"{spec.id}_year": rec["year"] if rec else None,
-            f"{spec.id}_count": rec["count"] if rec else None,
-            f"{spec.id}_items": [i["id"] for i in items] if rec else None,
+            spec.id: spec.class_for_count(len(recs)) if recs else None,
+            f"{spec.id}_year": max(years) if years else None,
+            f"{spec.id}_count": len(recs) if recs else None,
+            f"{spec.id}_items": [r.id for r in recs] if recs else None,
             f"{spec.id}_sources": (
-                sorted({f"{c['source']} {c['locator']}" for i in items for c in i["citations"]})
-                if rec else None
+                sorted({f"{c.source} {c.locator}" for r in recs for c in r.citations})
+                if recs else None
             ),
         }
+    rec = recs[0] if recs else None
     props: dict[str, Any] = {
-        spec.id: rec["value"] if rec else None,
-        f"{spec.id}_year": rec["year"] if rec else None,
-        f"{spec.id}_confidence": rec["confidence"] if rec else None,
-        f"{spec.id}_sources": (
-            [f"{c['source']} {c['locator']}" for c in rec["citations"]] if rec else None
-        ),
+        spec.id: rec.values.get(spec.value) if rec else None,
+        f"{spec.id}_year": rec.year if rec else None,
+        f"{spec.id}_confidence": rec.confidence if rec else None,
+        f"{spec.id}_sources": [f"{c.source} {c.locator}" for c in rec.citations] if rec else None,
     }
     for f in spec.fields:
         if f.name != spec.value:
-            props[f"{spec.id}_{f.name}"] = rec["fields"].get(f.name) if rec else None
+            props[f"{spec.id}_{f.name}"] = rec.values.get(f.name) if rec else None
     return props
 
 
