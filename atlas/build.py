@@ -66,12 +66,13 @@ class Checked(NamedTuple):
 
 
 def validate(seeds: Path, check_quotes: bool = True, documents: Path | None = None,
-             cfg: schema.Config | None = None):  # -> (Dataset, Boundaries, Checked)
+             cfg: schema.Config | None = None,
+             memo: loader.Memo = loader.made):  # -> (Dataset, Boundaries, Checked)
     """Load everything and collect every problem; raise ValidationFailed only for a bad config.
     `documents`: the folder of the sources' local copies (atlas.evidence.load); `cfg`: layers.toml
-    if the caller has read it already."""
+    if the caller has read it already; `memo`: the build cache's get, to keep found places."""
     bounds = boundaries.load()
-    dataset, problems = evidence.load(seeds, documents, check_quotes, cfg, bounds)
+    dataset, problems = evidence.load(seeds, documents, check_quotes, cfg, bounds, memo)
     return dataset, bounds, Checked(problems)
 
 
@@ -115,7 +116,8 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
             return Checked([], up_to_date=True)
         cache = Cache(cache_root / out.name, made_by, read=not force)
         with _page(cache, tiles) as page:  # rendered beside validation on a miss
-            dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg)
+            dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg,
+                                                memo=cache.get)
             failing = checked.problems if strict else checked.errors
             if failing:
                 raise ValidationFailed(failing)

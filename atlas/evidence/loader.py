@@ -4,7 +4,10 @@ aggregates, every value checked. Every command and the Python API read the seeds
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from atlas.errors import AtlasError, Problem, Problems, collecting, collector
 from atlas.evidence import codebook, locations, quotes
@@ -25,6 +28,14 @@ from atlas.evidence.sources import company_names, load_aggregates, load_companie
 from atlas.world import boundaries
 from atlas.world.boundaries import Boundaries
 
+#: Keeps a product between readings: (name, key, make) -> its bytes, `make` run on a miss (a
+#: build passes its cache's get; alone, everything is made).
+Memo = Callable[[str, str, Callable[[], bytes]], bytes]
+
+
+def made(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
+    return make()
+
 
 def documents_root(seeds: Path, cfg: Config, documents: Path | None = None) -> Path:
     """Where the sources' local copies are: `documents` if given, else the `[atlas] documents`
@@ -33,14 +44,15 @@ def documents_root(seeds: Path, cfg: Config, documents: Path | None = None) -> P
 
 
 def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
-         cfg: Config | None = None, bounds: Boundaries | None = None
+         cfg: Config | None = None, bounds: Boundaries | None = None, memo: Memo = made
          ) -> tuple[Dataset, Problems]:
     """Read every file in `seeds/`; return the dataset and all problems (errors and warnings).
 
     Raises AtlasError for a missing folder and ValidationFailed for a bad layers.toml (nothing
     else can be read without it). `documents`: the folder of the sources' local copies, to
     check quotes against (see documents_root); `cfg`: layers.toml if the caller has read it
-    already; `bounds`: the boundaries, if the caller has read them.
+    already; `bounds`: the boundaries, if the caller has read them; `memo`: where the
+    records' places, once found, are kept (see _place).
 
     Records an import wrote (`seeds/imported/<name>/`: a layer's file, sources.csv,
     citations.csv) are read as the hand-written ones are, after them.
@@ -61,7 +73,7 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
         load_citations(seeds, cfg.layers, records, sources, known, docs, refused)
         for folder in imported_folders(seeds):
             _load_imported(folder, cfg, known, names, records, sources, docs)
-        _place(cfg, records, seeds, bounds)
+        _place(cfg, records, seeds, bounds, memo)
         settle_confidence(records, sources, cfg, seeds)
         aggregates = load_aggregates(seeds, sources, docs)
         _report_missing_documents(seeds, docs)
@@ -120,17 +132,39 @@ def _load_imported(folder: Path, cfg: Config, known: frozenset[str],
 
 
 def _place(cfg: Config, records: dict[str, dict[str, Record]], seeds: Path,
-           bounds: Boundaries) -> None:
+           bounds: Boundaries, memo: Memo = made) -> None:
     """Give every located record its point: cities through the gazetteer, coordinates
-    checked against the country, a country's representative point where no place is named."""
-    gazetteer, shapes = locations.Gazetteer(), locations.Shapes(bounds.geometry_json)
+    checked against the country, a country's representative point where no place is named.
+
+    Reading the gazetteer and the countries' shapes takes most of a rebuild's time, and their
+    answers change only with the places written: `memo` keeps them, keyed by every located
+    record's place as written (a build keeps them in its cache)."""
+    todo = []
     for spec in cfg.layers:
-        if not spec.located:
-            continue
-        for ref, rec in records[spec.id].items():
-            if rec.location is None:
-                continue
-            placed = locations.place(rec.location, rec.key, str(seeds / spec.file), rec.line,
-                                     gazetteer, shapes)
-            if placed is not None:
-                records[spec.id][ref] = rec._replace(location=placed)
+        if spec.located:
+            for ref, rec in records[spec.id].items():
+                if rec.location is not None:
+                    folder = seeds / IMPORTED / rec.origin if rec.origin else seeds
+                    todo.append((spec.id, ref, rec, str(folder / spec.file)))
+
+    def placed() -> bytes:
+        gazetteer, shapes = locations.Gazetteer(), locations.Shapes(bounds.geometry_json)
+        out: list[dict[str, Any]] = []
+        for _lid, _ref, rec, shown in todo:
+            with collecting() as said:
+                done = locations.place(rec.location, rec.key, shown, rec.line, gazetteer, shapes)
+            out.append({"point": done.point, "geonames": done.gazetteer} if done is not None
+                       else {"problems": [list(p) for p in said]})
+        return json.dumps(out).encode()
+
+    key = json.dumps([[ref, rec.key, shown, rec.line, *rec.location[:5]]
+                      for _lid, ref, rec, shown in todo])
+    problems = collector()
+    for (lid, ref, rec, _shown), res in zip(todo, json.loads(memo("places", key, placed)),
+                                            strict=True):
+        if "problems" in res:
+            problems.extend(Problem(*p) for p in res["problems"])
+        else:
+            point = tuple(res["point"]) if res["point"] else None
+            records[lid][ref] = rec._replace(location=rec.location._replace(
+                point=point, gazetteer=res["geonames"]))
