@@ -48,12 +48,16 @@
     this.companySelect = el("select", { id: "atlas-company" }, [el("option", { value: "", text: "All companies" })].concat(
       companies.map(function (n) { return el("option", { value: n, text: n + " (" + self.companyCounts[n] + ")" }); })));
     this.companySelect.addEventListener("change", function () { self.setCompany(self.companySelect.value || null); });
+    this.companyInSelect = el("select", { id: "atlas-company-in" }, [el("option", { value: "layer", text: "in the layer shown" }),
+      el("option", { value: "any", text: "in any layer" })]);
+    this.companyInSelect.addEventListener("change", function () { self.setCompany(self.company, self.companyInSelect.value); });
     this.yearSelect = el("select", { id: "atlas-year" }, [el("option", { value: "", text: "latest" })].concat(
       this.years.map(function (y) { return el("option", { value: String(y), text: String(y) }); })));
     this.yearSelect.addEventListener("change", function () { self.setYear(self.yearSelect.value ? Number(self.yearSelect.value) : null); });
 
     this.menu = el("div", { className: "atlas-menu", id: "atlas-menu" }, [
       el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-company", text: "Company" }), this.companySelect]),
+      el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-company-in", text: "named" }), this.companyInSelect]),
       el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-year", text: "As of" }), this.yearSelect])
     ].concat(this.pointControls(), [
       tableButton, projectsButton, copy,

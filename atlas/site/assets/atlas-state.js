@@ -181,18 +181,20 @@
     if (h.layer && layersById[h.layer]) this.layer = h.layer;
     this.country = D.countries[h.country] ? h.country : null;
     this.company = h.company && this.companyCounts[h.company] ? h.company : null;
+    this.companyIn = h.companyin === "any" ? "any" : "layer";
     this.asOf = /^\d{4}$/.test(h.year || "") && this.years.indexOf(Number(h.year)) >= 0 ? Number(h.year) : null;
     this.readPointState(h);
   };
 
   AtlasSite.prototype.stateKey = function () {
-    return JSON.stringify([this.layer, this.country, this.company, this.asOf].concat(this.pointHashParts()));
+    return JSON.stringify([this.layer, this.country, this.company, this.companyIn, this.asOf].concat(this.pointHashParts()));
   };
 
   AtlasSite.prototype.syncControls = function () {
     var self = this;
     if (this.layerInputs) Object.keys(this.layerInputs).forEach(function (id) { self.layerInputs[id].checked = id === self.layer; });
     if (this.companySelect) this.companySelect.value = this.company || "";
+    if (this.companyInSelect) this.companyInSelect.value = this.companyIn;
     if (this.yearSelect) this.yearSelect.value = this.asOf === null ? "" : String(this.asOf);
     this.syncPointControls();
   };
@@ -211,7 +213,7 @@
 
   AtlasSite.prototype.writeHash = function () {
     var parts = [["layer", this.layer], ["country", this.country]].concat(this.pointHashParts().slice(0, 1),
-      [["company", this.company], ["year", this.asOf === null ? null : String(this.asOf)]], this.pointHashParts().slice(1));
+      [["company", this.company], ["companyin", this.company && this.companyIn === "any" ? "any" : null], ["year", this.asOf === null ? null : String(this.asOf)]], this.pointHashParts().slice(1));
     var h = "#" + parts.filter(function (p) { return p[1]; }).map(function (p) {
       return p[0] + "=" + encodeURIComponent(p[1]);
     }).join("&");
@@ -256,12 +258,32 @@
     return c && c[layerId] ? c[layerId] : null;
   };
 
-  AtlasSite.prototype.hasCompany = function (iso3) {
-    return !this.company || ((D.countries[iso3] || {}).companies || []).indexOf(this.company) >= 0;
+  /* The layers whose records the company filter reads: the active layer (a composite's
+     components), or every layer when the reader chose "in any layer". */
+  AtlasSite.prototype.companyLayers = function () {
+    if (this.companyIn === "any") return null;
+    var l = layersById[this.layer];
+    return l.rows === "composite" ? l.components.map(function (c) { return c.layer; }) : [l.id];
   };
 
-  AtlasSite.prototype.setCompany = function (name) {
+  /* Whether a country passes the company filter: its records in the active layer (by default)
+     or in any layer name the company. */
+  AtlasSite.prototype.hasCompany = function (iso3) {
+    if (!this.company) return true;
+    var c = D.countries[iso3] || {}, name = this.company, layers = this.companyLayers();
+    if (!layers) return (c.companies || []).indexOf(name) >= 0;
+    var by = c.companies_by_layer || {};
+    return layers.some(function (lid) { return (by[lid] || []).indexOf(name) >= 0; });
+  };
+
+  /* How the company filter reads, for notes and file names: "in the Safe City layer" or "in any layer". */
+  AtlasSite.prototype.companyScope = function () {
+    return this.companyIn === "any" ? "in any layer" : "in the " + layersById[this.layer].title + " layer";
+  };
+
+  AtlasSite.prototype.setCompany = function (name, scope) {
     this.company = name;
+    if (scope) this.companyIn = scope;
     this.syncControls();
     this.restyle();
     this.renderLegend();

@@ -170,7 +170,7 @@
       self.tableBody.appendChild(el("tr", { "data-iso3": k }, cells));
     });
     var notes = [];
-    if (this.company) notes.push("Only countries whose records name " + this.company + " (the company filter in the header).");
+    if (this.company) notes.push("Only countries whose records name " + this.company + " " + this.companyScope() + " (the company filter in the header).");
     if (this.asOf !== null) notes.push("As of " + this.asOf + ": records dated later are left out; * marks a record without a year, shown at every year.");
     this.tableNote.textContent = notes.join(" ");
     this.tableCount.textContent = t.rows.length + " of " + Object.keys(D.countries).length + " countries (— = no data)";
@@ -180,7 +180,28 @@
   function csvCell(v) {
     v = v === null || v === undefined ? "" : String(v);
     if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // keep spreadsheets from running it as a formula
-    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+    // A cell with # is quoted too: pandas' read_csv(comment="#") skips the settings line and
+    // leaves a # inside quotes alone.
+    return /[",\n\r#]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+
+  /* A file name part: letters, digits, - and _ only (accents dropped, the rest as -). */
+  function namePart(v) {
+    return String(v).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "").slice(0, 40);
+  }
+
+  /* A CSV's name from what it holds: "atlas-safe_city-Huawei-Africa-as-of-2019.csv". */
+  function csvName(parts) {
+    return parts.filter(function (p) { return p !== null && p !== undefined && p !== ""; }).map(namePart)
+      .filter(Boolean).join("-") + ".csv";
+  }
+
+  /* The settings line at the head of a view's CSV: "# " and what the view was. */
+  function settingsLine(settings) {
+    return "# " + [D.meta.title + ", data version " + D.meta.data_version].concat(settings.filter(function (s) { return s[1]; })
+      .map(function (s) { return s[0] + ": " + s[1]; }), ["view: " + location.href.replace(/^file:.*\//, "")]).join("; ")
+      .replace(/[\r\n]+/g, " ");
   }
 
   function saveCsv(lines, name) {
@@ -190,6 +211,23 @@
   }
   A.csvCell = csvCell;
   A.saveCsv = saveCsv;
+  A.csvName = csvName;
+  A.settingsLine = settingsLine;
+
+  /* The view's settings, in the CSV's first line, and its name. */
+  AtlasSite.prototype.tableSettings = function () {
+    var q = this.tableFilter.value.trim();
+    return [["layer", this.layer], ["company", this.company ? this.company + " " + this.companyScope() : null],
+      ["region", this.tableRegion.value], ["sub-region", this.tableSubregion.value],
+      ["as of", this.asOf === null ? "latest" : String(this.asOf)], ["text filter", q ? JSON.stringify(q) : null],
+      ["only countries with data", this.tableOnlyData.checked ? "yes" : null],
+      ["sorted by", this.sortKey + (this.sortDir > 0 ? " ascending" : " descending")]];
+  };
+
+  AtlasSite.prototype.tableCsvName = function () {
+    return csvName(["atlas", this.layer, this.company, this.company && this.companyIn === "any" ? "any-layer" : null,
+      this.tableRegion.value, this.tableSubregion.value, this.asOf === null ? null : "as-of-" + this.asOf]);
+  };
 
   /* The CSV of the rows shown, with what a researcher needs per layer: the value (label and
      code), year, confidence and the sources' titles and addresses (from each country's details). */
@@ -216,7 +254,7 @@
       return [titles.join("; "), urls.filter(Boolean).join(" ")];
     }
     function write() {
-      var lines = [head.map(csvCell).join(",")];
+      var lines = [settingsLine(self.tableSettings()), head.map(csvCell).join(",")];
       t.rows.forEach(function (k) {
         var c = D.countries[k];
         var row = [c.name, k, c.continent || "", c.subregion || "", (c.companies || []).join("; ")];
@@ -231,7 +269,7 @@
         });
         lines.push(row.map(csvCell).join(","));
       });
-      saveCsv(lines, "atlas-table.csv");
+      saveCsv(lines, self.tableCsvName());
     }
     if (!left) { write(); return; }
     t.rows.forEach(function (k) {
