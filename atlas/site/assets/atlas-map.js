@@ -139,7 +139,7 @@
       var poly = mainPolygon(self.coarse[id]);
       if (!c || !poly) return;
       var text = el("span", { text: c.name });
-      self.labels[id] = { poly: poly, width: c.name.length * 6.5 + 6, marker: L.marker(labelPoint(poly), {
+      self.labels[id] = { poly: poly, width: c.name.length * 7.1 + 6, marker: L.marker(labelPoint(poly), {
         pane: "atlas-labels", interactive: false, keyboard: false,
         icon: L.divIcon({ className: "atlas-label", html: text, iconSize: null })
       }) };

@@ -22,6 +22,7 @@
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
+      if (attrs[k] === null || attrs[k] === undefined) return;  // an attribute left out
       if (k === "text") node.textContent = attrs[k];
       else if (k === "className") node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
