@@ -114,3 +114,34 @@ def test_report_a_problem_with_each_value(offline_page, site: Path, built_site: 
     wait_for_panel(plain, "TUR")
     assert plain.locator("#atlas-panel a.report-problem").count() == 0
     assert offline_page.errors == []
+
+
+def test_the_phone_table_fits_and_the_layer_list_closes(browser, site: Path) -> None:
+    phone = OfflinePage(browser, PHONE)
+    page = phone.open(site / "index.html", "#layer=safe_city")
+    page.click("#atlas-layers-button")
+    page.locator("#atlas-layer-list label", has_text="DSR and digital-economy MOUs").click()
+    assert not page.locator("#atlas-layer-list").is_visible()  # closed over the map
+    assert page.evaluate("location.hash").startswith("#layer=mou")
+    page.click("#atlas-menu-button")
+    page.click("#atlas-table-button")
+    view = page.locator("#atlas-tableview")
+    assert view.evaluate("v => v.scrollWidth <= v.clientWidth")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    row = page.locator("#atlas-tableview tr[data-iso3='TUR']")
+    cell = row.locator("td[data-key='mou']")
+    assert cell.is_visible() and "Digital Economy" in cell.inner_text()
+    assert row.locator("td[data-key='iso3']").is_hidden()
+    page.select_option("#atlas-table-column", "safe_city")
+    assert page.locator("#atlas-tableview tr[data-iso3='KEN'] td[data-key='safe_city']"
+                        ).is_visible()
+    assert view.evaluate("v => v.scrollWidth <= v.clientWidth")
+    # The country sheet: "Copy link" in reach, sources in full.
+    page.click("#atlas-table-close")
+    page.evaluate("void window.atlasSite.showCountry('KEN', {fit: true})")
+    wait_for_panel(page, "KEN")
+    assert page.locator("#atlas-panel-copy").is_visible()
+    page.click("#atlas-panel-copy")
+    page.wait_for_selector("#atlas-panel .atlas-panel-status:not(:empty)")
+    assert phone.errors == []
+    phone.page.close()

@@ -105,9 +105,10 @@
     this.menuButton.setAttribute("aria-expanded", open ? "true" : "false");
   };
 
-  AtlasSite.prototype.copyLink = function () {
-    var self = this, url = location.href;
-    function said(text) { self.status.textContent = text; }
+  AtlasSite.prototype.copyLink = function (status) {
+    var url = location.href;
+    status = status || this.status;  // the panel's own, where the menu is folded away on a phone
+    function said(text) { status.textContent = text; }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(url).then(function () { said("Link copied."); },
         function () { said("Copy this link: " + url); });
@@ -182,7 +183,11 @@
     D.layers.forEach(function (l) {
       var input = el("input", { type: "radio", name: "atlas-layer", value: l.id, id: "atlas-layer-" + l.id });
       input.checked = l.id === self.layer;
-      input.addEventListener("change", function () { if (input.checked) self.setLayer(l.id); });
+      input.addEventListener("change", function () {
+        if (!input.checked) return;
+        self.setLayer(l.id);
+        if (isPhone()) { self.toggleLayers(false); self.layersButton.focus(); }  // on a phone the list closes once a layer is chosen
+      });
       self.layerInputs[l.id] = input;
       list.appendChild(el("label", { "for": "atlas-layer-" + l.id }, [input, el("span", { text: l.title })]));
     });

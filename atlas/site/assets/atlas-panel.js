@@ -146,9 +146,10 @@
     p.appendChild(el("h2", { text: c.name }));
     p.appendChild(el("p", { className: "zh", text: [c.name_zh, iso3].filter(Boolean).join(" · ") }));
     var copy = el("button", { type: "button", className: "atlas-panel-copy", id: "atlas-panel-copy", text: "Copy link" });
-    copy.addEventListener("click", function () { self.copyLink(); });
+    var copied = el("span", { role: "status", className: "atlas-panel-status" });
+    copy.addEventListener("click", function () { self.copyLink(copied); });
     p.appendChild(el("p", { className: "atlas-panel-links" }, [Object.keys(c.layers).length ? el("a", { href: "country/" + encodeURIComponent(iso3) + ".html",
-      id: "atlas-country-page", text: "Country page (to cite or print)" }) : null, Object.keys(c.layers).length ? " · " : null, copy]));
+      id: "atlas-country-page", text: "Country page (to cite or print)" }) : null, Object.keys(c.layers).length ? " · " : null, copy, copied]));
     if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked and not shown on the map as of " + this.asOf + "." }));
     var active = layersById[this.layer];
     [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {

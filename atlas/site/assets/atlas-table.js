@@ -59,6 +59,10 @@
     var csv = el("button", { type: "button", id: "atlas-table-csv", text: "Download CSV of this view" });
     var close = el("button", { type: "button", id: "atlas-table-close", text: "Back to the map" });
     var region = select("atlas-table-region", "Region", "All regions");
+    // On a phone the table shows the country and one column: the layer shown, or the one chosen here.
+    this.tableColumn = el("select", { id: "atlas-table-column" }, [el("option", { value: "", text: "the layer shown" })].concat(
+      this.tableColumns().slice(1).map(function (c) { return el("option", { value: c.key, text: c.title }); })));
+    this.tableColumn.addEventListener("change", function () { self.renderTable(); });
     var subregion = select("atlas-table-subregion", "Sub-region", "All sub-regions");
     var regions = {};
     Object.keys(D.countries).forEach(function (k) { if (D.countries[k].continent) regions[D.countries[k].continent] = true; });
@@ -76,9 +80,10 @@
     this.fillSubregions();
     this.tableView = el("section", { className: "atlas-tableview", id: "atlas-tableview", "aria-labelledby": "atlas-table-title" }, [
       el("div", { className: "bar" }, [el("h2", { id: "atlas-table-title", text: "All countries × layers" }), filter, region.field, subregion.field,
-        el("label", {}, [onlyData, " only countries with data"]), csv, close]),
+        el("label", {}, [onlyData, " only countries with data"]),
+        el("span", { className: "atlas-field atlas-phone-only" }, [el("label", { "for": "atlas-table-column", text: "Column" }), this.tableColumn]), csv, close]),
       this.tableNote, this.tableCount,
-      el("table", { className: "atlas-table" }, [el("caption", { className: "atlas-visually-hidden", text: "Every country's value in each layer; the column buttons sort" }),
+      el("table", { className: "atlas-table atlas-countries-table" }, [el("caption", { className: "atlas-visually-hidden", text: "Every country's value in each layer; the column buttons sort" }),
         el("thead", {}, [this.tableHead]), this.tableBody])
     ]);
     this.main.appendChild(this.tableView);
@@ -143,7 +148,8 @@
 
   AtlasSite.prototype.renderTable = function () {
     var self = this;
-    var t = this.tableRows();
+    var t = this.tableRows(), keep = this.tableColumn.value || this.layer;
+    function cls(c, i) { return i === 0 || c.key === keep ? "atlas-keep" : null; }
     this.tableHead.textContent = "";
     t.cols.forEach(function (c) {
       var b = el("button", { type: "button", text: c.title });
@@ -154,7 +160,7 @@
         self.tableHead.querySelector("th[data-key='" + c.key + "'] button").focus();
       });
       var sort = self.sortKey === c.key ? (self.sortDir > 0 ? "ascending" : "descending") : "none";
-      self.tableHead.appendChild(el("th", { scope: "col", "aria-sort": sort, "data-key": c.key }, [b]));
+      self.tableHead.appendChild(el("th", { scope: "col", "aria-sort": sort, "data-key": c.key, className: cls(c, t.cols.indexOf(c)) }, [b]));
     });
     this.tableBody.textContent = "";
     t.rows.forEach(function (k) {
@@ -166,7 +172,7 @@
         self.showCountry(k, { fit: true, from: document.getElementById("atlas-table-button") });
         self.panel.focus();
       });
-      var cells = t.cols.map(function (c, i) { return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : { "data-key": c.key }, [i === 0 ? name : (c.get(k) || (c.key === "iso3" ? k : "—"))]); });
+      var cells = t.cols.map(function (c, i) { return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", className: "atlas-keep" } : { "data-key": c.key, className: cls(c, i) }, [i === 0 ? name : (c.get(k) || (c.key === "iso3" ? k : "—"))]); });
       self.tableBody.appendChild(el("tr", { "data-iso3": k }, cells));
     });
     var notes = [];
