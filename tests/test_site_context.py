@@ -145,3 +145,18 @@ def test_the_phone_table_fits_and_the_layer_list_closes(browser, site: Path) -> 
     page.wait_for_selector("#atlas-panel .atlas-panel-status:not(:empty)")
     assert phone.errors == []
     phone.page.close()
+
+
+def test_focus_returns_to_the_panels_link_after_back(offline_page, site: Path) -> None:
+    page = offline_page.open(site / "index.html", "#layer=safe_city&country=KEN")
+    wait_for_panel(page, "KEN")
+    rule = page.locator("#atlas-panel section[data-layer='safe_city'] a", has_text="coding rule")
+    rule.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/about.html*")
+    page.go_back()
+    page.wait_for_selector("body[data-atlas-ready]")
+    page.wait_for_selector("#atlas-panel a:focus", timeout=10_000)
+    assert page.evaluate("document.activeElement.textContent") == "coding rule"
+    assert page.evaluate("document.activeElement.closest('section').dataset.layer") == "safe_city"
+    assert offline_page.errors == []

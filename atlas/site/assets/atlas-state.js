@@ -173,8 +173,52 @@
       else if (self.country) self.showCountry(self.country, { fit: true });
       else self.closePanel();
     });
+    this.keepFocusOnLeaving();
+    window.addEventListener("pageshow", function (ev) { if (ev.persisted) self.restoreFocus(); });
+    this.restoreFocus();
     document.body.setAttribute("data-atlas-ready", "1");
   }
+
+  /* Focus after Back: following a link out of the page (a source, a coding rule, a country page)
+     notes in the history entry where it was (the panel's link, the table's row); coming back,
+     from the back-forward cache or reloaded with the permalink, focus returns there. */
+  AtlasSite.prototype.keepFocusOnLeaving = function () {
+    var self = this;
+    document.addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("a[href]") : null;
+      if (!a || a.hasAttribute("download") || a.getAttribute("href").charAt(0) === "#") return;
+      var where = null;
+      if (self.panel.contains(a)) {
+        where = { panel: self.panel.getAttribute("data-country") || "", project: self.panel.getAttribute("data-project") || "",
+          index: [].indexOf.call(self.panel.querySelectorAll("a[href]"), a) };
+      } else if (self.tableView.contains(a) && a.closest("tr[data-iso3]")) {
+        where = { table: a.closest("tr[data-iso3]").getAttribute("data-iso3") };
+      } else if (a.id) {
+        where = { id: a.id };
+      }
+      if (where) history.replaceState({ atlasFocus: where }, "", location.href);
+    }, true);
+  };
+
+  AtlasSite.prototype.restoreFocus = function () {
+    var self = this, where = history.state && history.state.atlasFocus, tries = 0;
+    if (!where) return;
+    function panelLink() {
+      var ready = !self.panel.hasAttribute("aria-busy") && self.panel.classList.contains("open") &&
+        (self.panel.getAttribute("data-country") || "") === where.panel && (self.panel.getAttribute("data-project") || "") === where.project;
+      return ready ? self.panel.querySelectorAll("a[href]")[where.index] : null;
+    }
+    (function attempt() {
+      var target = null;
+      if (where.panel !== undefined) target = panelLink();
+      else if (where.table) {
+        if (!self.tableView.classList.contains("open")) self.openTable();
+        target = self.tableView.querySelector("tr[data-iso3='" + where.table.replace(/[^A-Z0-9_-]/gi, "") + "'] a");
+      } else if (where.id) target = document.getElementById(where.id);
+      if (target) { target.focus(); history.replaceState(null, "", location.href); return; }
+      if (++tries < 100) setTimeout(attempt, 50);  // the panel's details load from their own script
+    })();
+  };
 
   /* The state a permalink holds: layer, country, company and year (and what readPointState
      reads: the project, the points' filters and whether they are shown). */
