@@ -160,3 +160,24 @@ def test_focus_returns_to_the_panels_link_after_back(offline_page, site: Path) -
     assert page.evaluate("document.activeElement.textContent") == "coding rule"
     assert page.evaluate("document.activeElement.closest('section').dataset.layer") == "safe_city"
     assert offline_page.errors == []
+
+
+def test_every_file_of_the_downloads_menu_downloads_from_file(browser, site: Path) -> None:
+    """Chromium shows a JSON file opened from file:// despite `download`: every file of the
+    menu still gives a download event, with the file's bytes."""
+    page = browser.new_page(accept_downloads=True)
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("body[data-atlas-ready]")
+    hrefs = page.evaluate("[...document.querySelectorAll('.atlas-downloads a[download]')]"
+                          ".map(a => a.getAttribute('href'))")
+    assert {"data/atlas.geojson", "data/datapackage.json", "data/changes.json",
+            "data/atlas-data.zip"} <= set(hrefs)
+    for href in hrefs:
+        page.evaluate("document.querySelector('.atlas-downloads').open = true")
+        with page.expect_download(timeout=10_000) as info:
+            page.click(f".atlas-downloads a[href='{href}']")
+        name = href.removeprefix("data/")
+        assert info.value.suggested_filename == name
+        assert Path(info.value.path()).read_bytes() == (site / "data" / name).read_bytes(), name
+        assert page.url.endswith("index.html")  # still the map, not the file shown
+    page.close()

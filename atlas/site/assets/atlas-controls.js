@@ -77,16 +77,16 @@
   /* The Downloads menu, from ATLAS_DATA.meta.downloads ({name, menu, layer}): the whole atlas's
      files first, then each layer's, named as the menu names them. */
   AtlasSite.prototype.downloadList = function () {
-    var all = D.meta.downloads || [], box = el("p", { text: "Data version " + D.meta.data_version + ": " });
+    var self = this, all = D.meta.downloads || [], box = el("p", { text: "Data version " + D.meta.data_version + ": " });
     function add(list, into) {
       list.forEach(function (d, i) {
         if (i) into.push(" · ");
-        into.push(el("a", { href: "data/" + encodeURIComponent(d.name), download: "", "data-file": d.name, text: d.menu || d.name }));
+        into.push(self.downloadLink(d.name, d.menu || d.name));
       });
     }
     var whole = [];
     add(all.filter(function (d) { return !d.layer; }), whole);
-    whole.push(" · ", el("a", { href: "data/datapackage.json", download: "", text: "datapackage.json" }), " · ",
+    whole.push(" · ", this.downloadLink("datapackage.json", "datapackage.json"), " · ",
       el("a", { href: "changes.html", text: "what changed" }));
     whole.forEach(function (x) { box.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
     var byLayer = all.filter(function (d) { return d.layer; });
@@ -97,6 +97,29 @@
       per.forEach(function (x) { box.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
     }
     return box;
+  };
+
+  /* A file of data/ to download. Opened from file://, Chromium ignores `download` and shows a
+     JSON file in the tab: those are read from data/download/<name>.js (written by the build,
+     atlas/site/payload.py: download_scripts) and saved as a Blob. */
+  AtlasSite.prototype.downloadLink = function (name, text) {
+    var a = el("a", { href: "data/" + encodeURIComponent(name), download: "", "data-file": name, text: text });
+    if (location.protocol !== "file:" || !/\.(geo)?json$/.test(name)) return a;
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var store = window.ATLAS_DOWNLOAD = window.ATLAS_DOWNLOAD || {};
+      function save() {
+        if (typeof store[name] !== "string") { location.href = a.href; return; }  // no script: show the file
+        var link = el("a", { href: URL.createObjectURL(new Blob([store[name]], { type: "application/json" })), download: name });
+        document.body.appendChild(link); link.click(); link.remove();
+      }
+      if (store[name] !== undefined) { save(); return; }
+      var script = document.createElement("script");
+      script.src = "data/download/" + encodeURIComponent(name) + ".js";
+      script.onload = script.onerror = function () { script.remove(); save(); };
+      document.head.appendChild(script);
+    });
+    return a;
   };
 
   AtlasSite.prototype.toggleMenu = function (open) {
