@@ -237,8 +237,10 @@ def test_the_csv_of_the_projects_view_has_the_filtered_rows(offline_page,
     assert set(listed) == want and want
     with page.expect_download() as info:
         page.click("#atlas-projects-csv")
-    assert info.value.suggested_filename == "atlas-projects.csv"
-    table = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
+    assert info.value.suggested_filename == "atlas-projects-cable.csv"
+    text = Path(info.value.path()).read_text("utf-8")
+    assert text.startswith("# ") and "kind: cable" in text.splitlines()[0]
+    table = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
     assert [r["id"] for r in table] == listed
     assert all(r["kind"] == "cable" and r["sources"] for r in table)
     assert all(u.startswith("https://") for r in table for u in r["source_urls"].split())
@@ -252,7 +254,7 @@ def test_the_downloads_menu_follows_the_build(offline_page, real_site: Path) -> 
     page.click(".atlas-downloads summary")
     links = page.locator(".atlas-downloads a[data-file]")
     assert sorted(a.get_attribute("data-file") for a in links.all()) == \
-        sorted(d["name"] for d in listed)
+        sorted({d["name"] for d in listed} | {"datapackage.json"})
     assert page.locator(".atlas-downloads a", has_text="projects (one row each)"
                         ).get_attribute("href") == "data/projects.csv"
     assert all((real_site / "data" / d["name"]).is_file() for d in listed)

@@ -106,7 +106,8 @@ def test_table_sorts_filters_and_downloads_what_it_shows(offline_page, real_site
     with page.expect_download() as info:
         page.click("#atlas-table-csv")
     text = Path(info.value.path()).read_text(encoding="utf-8")
-    table = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("# ")  # the view's settings
+    table = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
     assert table[0][:4] == ["country", "iso3", "region", "subregion"]
     assert [r[1] for r in table[1:]] == [rows.nth(i).get_attribute("data-iso3")
                                          for i in range(rows.count())]

@@ -241,7 +241,9 @@ def test_csv_of_the_view_has_years_confidence_and_sources(offline_page, real_sit
     page.fill("#atlas-table-filter", "Kenya")
     with page.expect_download() as info:
         page.click("#atlas-table-csv")
-    table = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text("utf-8"))))
+    settings, body = Path(info.value.path()).read_text("utf-8").split("\n", 1)
+    assert settings.startswith("# ") and "text filter: \"Kenya\"" in settings
+    table = list(csv.DictReader(io.StringIO(body)))
     assert [r["iso3"] for r in table] == ["KEN"]
     row, rec = table[0], d["countries"]["KEN"]["layers"]["safe_city"]
     assert row["safe_city_value"] == rec["value"]
@@ -279,17 +281,26 @@ def test_as_of_year_changes_map_legend_table_and_permalink(offline_page, real_si
 def test_company_filter_fades_the_map_and_filters_the_table(offline_page,
                                                             real_site: Path) -> None:
     d = data(real_site)
-    huawei = {k for k, c in d["countries"].items() if "Huawei" in c["companies"]}
+    anywhere = {k for k, c in d["countries"].items() if "Huawei" in c["companies"]}
+    huawei = {k for k, c in d["countries"].items()
+              if "Huawei" in c["companies_by_layer"].get("safe_city", [])}
+    assert huawei < anywhere  # the Safe City layer's vendors, not Huawei anywhere
     page = offline_page.open(real_site / "index.html", "#layer=safe_city")
     page.select_option("#atlas-company", "Huawei")
     assert "company=Huawei" in page.evaluate("location.hash")
     opacity = page.evaluate("Object.fromEntries(Object.entries(window.atlasSite.byId).map("
                             "([k, l]) => [k, l.options.fillOpacity]))")
     assert {k for k, o in opacity.items() if o > 0.5} == huawei
-    assert f"{len(huawei)} countries whose records name Huawei" in page.inner_text("#atlas-legend")
+    assert f"{len(huawei)} countries whose records name Huawei in the Safe City" in \
+        page.inner_text("#atlas-legend")
     page.click("#atlas-table-button")
     rows = page.locator("#atlas-tableview tbody tr")
     assert {r.get_attribute("data-iso3") for r in rows.all()} == huawei
+    page.keyboard.press("Escape")
+    page.select_option("#atlas-company-in", "any")
+    assert "companyin=any" in page.evaluate("location.hash")
+    page.click("#atlas-table-button")
+    assert {r.get_attribute("data-iso3") for r in rows.all()} == anywhere
     page.keyboard.press("Escape")
     page.goto((real_site / "index.html").as_uri() + "#company=ZTE")
     page.reload()

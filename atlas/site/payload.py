@@ -107,6 +107,26 @@ def data_js(data: dict) -> str:
     return "window.ATLAS_DATA=" + _json({**data, "countries": countries}) + ";\n"
 
 
+#: Downloads a browser shows instead of saving when the page is opened from file:// (Chromium
+#: ignores `download` on file:// links and renders JSON): the page loads their text from
+#: data/download/<name>.js and saves it as a Blob (atlas-controls.js: downloadList).
+SHOWN_NOT_SAVED = (".json", ".geojson")
+
+
+def download_scripts(files: dict[str, bytes]) -> dict[str, bytes]:
+    """data/download/<name>.js for each JSON download in `files` ({path in the site: bytes}):
+    its text as a script, window.ATLAS_DOWNLOAD[name] = "<text>"."""
+    out = {}
+    for path, body in sorted(files.items()):
+        name = path.removeprefix("data/")
+        if path.startswith("data/") and "/" not in name and name.endswith(SHOWN_NOT_SAVED):
+            text = json.dumps(body.decode("utf-8"), ensure_ascii=True).replace("</", "<\\/")
+            out[f"data/download/{name}.js"] = (
+                "window.ATLAS_DOWNLOAD=window.ATLAS_DOWNLOAD||{};window.ATLAS_DOWNLOAD["
+                + json.dumps(name) + "]=" + text + ";\n").encode()
+    return out
+
+
 def details(data: dict) -> dict[str, dict[str, Any]]:
     """Each country's details (every record in full) by iso3, for countries with data."""
     return {key: c["layers"] for key, c in data["countries"].items() if c["layers"]}

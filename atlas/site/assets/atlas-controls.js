@@ -48,12 +48,16 @@
     this.companySelect = el("select", { id: "atlas-company" }, [el("option", { value: "", text: "All companies" })].concat(
       companies.map(function (n) { return el("option", { value: n, text: n + " (" + self.companyCounts[n] + ")" }); })));
     this.companySelect.addEventListener("change", function () { self.setCompany(self.companySelect.value || null); });
+    this.companyInSelect = el("select", { id: "atlas-company-in" }, [el("option", { value: "layer", text: "in the layer shown" }),
+      el("option", { value: "any", text: "in any layer" })]);
+    this.companyInSelect.addEventListener("change", function () { self.setCompany(self.company, self.companyInSelect.value); });
     this.yearSelect = el("select", { id: "atlas-year" }, [el("option", { value: "", text: "latest" })].concat(
       this.years.map(function (y) { return el("option", { value: String(y), text: String(y) }); })));
     this.yearSelect.addEventListener("change", function () { self.setYear(self.yearSelect.value ? Number(self.yearSelect.value) : null); });
 
     this.menu = el("div", { className: "atlas-menu", id: "atlas-menu" }, [
       el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-company", text: "Company" }), this.companySelect]),
+      el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-company-in", text: "named" }), this.companyInSelect]),
       el("span", { className: "atlas-field" }, [el("label", { "for": "atlas-year", text: "As of" }), this.yearSelect])
     ].concat(this.pointControls(), [
       tableButton, projectsButton, copy,
@@ -73,16 +77,16 @@
   /* The Downloads menu, from ATLAS_DATA.meta.downloads ({name, menu, layer}): the whole atlas's
      files first, then each layer's, named as the menu names them. */
   AtlasSite.prototype.downloadList = function () {
-    var all = D.meta.downloads || [], box = el("p", { text: "Data version " + D.meta.data_version + ": " });
+    var self = this, all = D.meta.downloads || [], box = el("p", { text: "Data version " + D.meta.data_version + ": " });
     function add(list, into) {
       list.forEach(function (d, i) {
         if (i) into.push(" · ");
-        into.push(el("a", { href: "data/" + encodeURIComponent(d.name), download: "", "data-file": d.name, text: d.menu || d.name }));
+        into.push(self.downloadLink(d.name, d.menu || d.name));
       });
     }
     var whole = [];
     add(all.filter(function (d) { return !d.layer; }), whole);
-    whole.push(" · ", el("a", { href: "data/datapackage.json", download: "", text: "datapackage.json" }), " · ",
+    whole.push(" · ", this.downloadLink("datapackage.json", "datapackage.json"), " · ",
       el("a", { href: "changes.html", text: "what changed" }));
     whole.forEach(function (x) { box.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
     var byLayer = all.filter(function (d) { return d.layer; });
@@ -95,15 +99,39 @@
     return box;
   };
 
+  /* A file of data/ to download. Opened from file://, Chromium ignores `download` and shows a
+     JSON file in the tab: those are read from data/download/<name>.js (written by the build,
+     atlas/site/payload.py: download_scripts) and saved as a Blob. */
+  AtlasSite.prototype.downloadLink = function (name, text) {
+    var a = el("a", { href: "data/" + encodeURIComponent(name), download: "", "data-file": name, text: text });
+    if (location.protocol !== "file:" || !/\.(geo)?json$/.test(name)) return a;
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var store = window.ATLAS_DOWNLOAD = window.ATLAS_DOWNLOAD || {};
+      function save() {
+        if (typeof store[name] !== "string") { location.href = a.href; return; }  // no script: show the file
+        var link = el("a", { href: URL.createObjectURL(new Blob([store[name]], { type: "application/json" })), download: name });
+        document.body.appendChild(link); link.click(); link.remove();
+      }
+      if (store[name] !== undefined) { save(); return; }
+      var script = document.createElement("script");
+      script.src = "data/download/" + encodeURIComponent(name) + ".js";
+      script.onload = script.onerror = function () { script.remove(); save(); };
+      document.head.appendChild(script);
+    });
+    return a;
+  };
+
   AtlasSite.prototype.toggleMenu = function (open) {
     open = open === undefined ? !this.menu.classList.contains("open") : open;
     this.menu.classList.toggle("open", open);
     this.menuButton.setAttribute("aria-expanded", open ? "true" : "false");
   };
 
-  AtlasSite.prototype.copyLink = function () {
-    var self = this, url = location.href;
-    function said(text) { self.status.textContent = text; }
+  AtlasSite.prototype.copyLink = function (status) {
+    var url = location.href;
+    status = status || this.status;  // the panel's own, where the menu is folded away on a phone
+    function said(text) { status.textContent = text; }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(url).then(function () { said("Link copied."); },
         function () { said("Copy this link: " + url); });
@@ -178,7 +206,11 @@
     D.layers.forEach(function (l) {
       var input = el("input", { type: "radio", name: "atlas-layer", value: l.id, id: "atlas-layer-" + l.id });
       input.checked = l.id === self.layer;
-      input.addEventListener("change", function () { if (input.checked) self.setLayer(l.id); });
+      input.addEventListener("change", function () {
+        if (!input.checked) return;
+        self.setLayer(l.id);
+        if (isPhone()) { self.toggleLayers(false); self.layersButton.focus(); }  // on a phone the list closes once a layer is chosen
+      });
       self.layerInputs[l.id] = input;
       list.appendChild(el("label", { "for": "atlas-layer-" + l.id }, [input, el("span", { text: l.title })]));
     });

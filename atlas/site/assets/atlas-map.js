@@ -139,7 +139,7 @@
       var poly = mainPolygon(self.coarse[id]);
       if (!c || !poly) return;
       var text = el("span", { text: c.name });
-      self.labels[id] = { poly: poly, width: c.name.length * 6.5 + 6, marker: L.marker(labelPoint(poly), {
+      self.labels[id] = { poly: poly, width: c.name.length * 7.1 + 6, marker: L.marker(labelPoint(poly), {
         pane: "atlas-labels", interactive: false, keyboard: false,
         icon: L.divIcon({ className: "atlas-label", html: text, iconSize: null })
       }) };
@@ -210,7 +210,7 @@
       el("strong", { text: c ? c.name : iso3 }),
       el("br"),
       el("span", { className: "atlas-tip-value", text: valueLabel(layer, rec) + (rec && rec.year ? " (" + rec.year + ")" : "") }),
-      this.company && !this.hasCompany(iso3) ? el("span", { className: "atlas-tip-value", text: " · names no " + this.company }) : null
+      this.company && !this.hasCompany(iso3) ? el("span", { className: "atlas-tip-value", text: " · names no " + this.company + " " + this.companyScope() }) : null
     ]);
   };
 
@@ -234,6 +234,7 @@
     var layer = layersById[this.layer];
     var counts = { _no_data: 0 };
     Object.keys(D.countries).forEach(function (k) {
+      if (!self.hasCompany(k)) return;  // the company filter's countries only
       var rec = self.record(k, layer.id);
       if (!rec) counts._no_data++;
       else counts[rec.value] = (counts[rec.value] || 0) + 1;
@@ -259,7 +260,7 @@
     if (this.company) {
       var n = Object.keys(D.countries).filter(function (k) { return self.hasCompany(k); }).length;
       node.appendChild(el("p", { className: "atlas-legend-note", id: "atlas-company-note", text: n + " countries whose records name " +
-        this.company + " (in any layer); the others are faded." }));
+        this.company + " " + this.companyScope() + " (counted above); the others are faded." }));
     }
     if (D.meta.pictures) {  // written by atlas build unless --no-pictures
       var base = "pictures/" + encodeURIComponent(layer.id);

@@ -22,6 +22,23 @@
     return ("rule-" + layer + "-" + String(value)).replace(/\+/g, "plus").replace(/[^A-Za-z0-9_-]/g, "-");
   }
 
+  /* "Report a problem with this value": layers.toml's report_url (an http(s) or mailto:
+     address, checked by atlas/evidence/codebook.py) with {layer}, {country}, {iso3}, {value}
+     and {data_version} filled in, URL-encoded, as atlas/site/pages.py report_link does; null
+     when report_url is unset. */
+  function reportLink(layer, iso3, value) {
+    var template = D.meta.report_url;
+    if (!template || !/^(https?:\/\/|mailto:)[^\s<>"'`]+$/i.test(template)) return null;
+    var fields = { layer: layer, country: D.countries[iso3].name, iso3: iso3, value: String(value),
+      data_version: D.meta.data_version || "" };
+    var url = template.replace(/\{(\w+)\}/g, function (m, k) { return encodeURIComponent(fields[k] === undefined ? "" : fields[k]); });
+    return el("a", { className: "report-problem", href: url, target: "_blank", rel: "noopener noreferrer",
+      text: "Report a problem with this value" });
+  }
+
+  /* How many sources a record lists before "Show all N" (a phone sheet stays short). */
+  var SOURCES_SHOWN = 3;
+
   /* A country's details (fields, citations) from data/details/<ISO3>.js, loaded once. */
   AtlasSite.prototype.loadDetails = function (iso3, done) {
     var store = window.ATLAS_DETAILS || {};
@@ -128,7 +145,11 @@
     p.appendChild(close);
     p.appendChild(el("h2", { text: c.name }));
     p.appendChild(el("p", { className: "zh", text: [c.name_zh, iso3].filter(Boolean).join(" · ") }));
-    if (Object.keys(c.layers).length) p.appendChild(el("p", {}, [el("a", { href: "country/" + encodeURIComponent(iso3) + ".html", id: "atlas-country-page", text: "Country page (to cite or print)" })]));
+    var copy = el("button", { type: "button", className: "atlas-panel-copy", id: "atlas-panel-copy", text: "Copy link" });
+    var copied = el("span", { role: "status", className: "atlas-panel-status" });
+    copy.addEventListener("click", function () { self.copyLink(copied); });
+    p.appendChild(el("p", { className: "atlas-panel-links" }, [Object.keys(c.layers).length ? el("a", { href: "country/" + encodeURIComponent(iso3) + ".html",
+      id: "atlas-country-page", text: "Country page (to cite or print)" }) : null, Object.keys(c.layers).length ? " · " : null, copy, copied]));
     if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked and not shown on the map as of " + this.asOf + "." }));
     var active = layersById[this.layer];
     [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {
@@ -153,8 +174,10 @@
       }
       var later = self.asOf !== null && !self.record(iso3, layer.id) ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." }) : null;
       if (later) section.appendChild(later);
+      var report = layer.rows === "composite" ? null : reportLink(layer.id, iso3, rec.value);
       if (layer.rows === "many") {
-        section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" })]));
+        section.appendChild(el("p", {}, [el("span", { className: "value", text: rec.count + (rec.count === 1 ? " project" : " projects") + " named in the sources" }),
+          report ? " · " : null, report]));
         var ul = el("ul", { className: "atlas-items" });
         rec.items.forEach(function (item) {
           ul.appendChild(el("li", { "data-project": item.id }, A.projectById(item.id) ? self.projectLine(item)
@@ -165,7 +188,7 @@
         return;
       }
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
-        el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" })]));
+        el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" }), report ? " · " : null, report]));
       section.appendChild(self.recordDetails(layer, rec, false));
       p.appendChild(section);
     });
@@ -208,11 +231,11 @@
     if (rec.derivation) { dl.appendChild(el("dt", { text: "derivation" })); dl.appendChild(el("dd", { text: rec.derivation })); }
     if (rec.note) { dl.appendChild(el("dt", { text: "note" })); dl.appendChild(el("dd", { text: rec.note })); }
     box.appendChild(dl);
-    var ol = el("ol", { className: "atlas-sources" });
-    rec.citations.forEach(function (cit) {
+    var ol = el("ol", { className: "atlas-sources" }), n = rec.citations.length;
+    rec.citations.forEach(function (cit, i) {
       var src = D.sources[cit.source] || { title: cit.source };
       var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
-      ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "" }, [
+      ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "", hidden: i >= SOURCES_SHOWN && n > SOURCES_SHOWN + 1 ? "" : null }, [
         cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
         link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
         cit.evidence ? el("p", { text: cit.evidence }) : null,
@@ -221,6 +244,16 @@
     });
     box.appendChild(el("p", { text: "Sources:" }));
     box.appendChild(ol);
+    if (n > SOURCES_SHOWN + 1) {  // folded after the first few; one more is shown, not folded
+      var more = el("button", { type: "button", className: "atlas-more-sources", text: "Show all " + n + " sources" });
+      more.addEventListener("click", function () {
+        [].forEach.call(ol.children, function (li) { li.hidden = false; });
+        more.remove();
+        ol.children[SOURCES_SHOWN].setAttribute("tabindex", "-1");  // focus on the first one unfolded
+        ol.children[SOURCES_SHOWN].focus();
+      });
+      box.appendChild(more);
+    }
     return box;
   };
 

@@ -161,7 +161,11 @@
       "companies", "amount_usd", "funding", "implementing", "precision", "place", "lon", "lat", "origin", "confidence",
       "sources", "source_urls"];
     function write() {
-      var lines = [head.map(A.csvCell).join(",")];
+      var q = self.projFilter.value.trim();
+      var lines = [A.settingsLine([["projects", "all shown by the header's filters"], ["kind", self.kindFilter], ["status", self.statusFilter],
+        ["company", self.company ? self.company + " (the project's own companies)" : null],
+        ["as of", self.asOf === null ? "latest" : String(self.asOf)], ["text filter", q ? JSON.stringify(q) : null]]),
+        head.map(A.csvCell).join(",")];
       t.rows.forEach(function (p) {
         var items = ((details[p.iso3] || {})[layer.id] || {}).items || [];
         var item = items.filter(function (x) { return x.id === p.id; })[0] || { fields: {}, citations: [] };
@@ -179,7 +183,8 @@
           loc.place || loc.city || "", osm ? "" : p.lon, osm ? "" : p.lat, p.origin || "", item.confidence,
           titles.join("; "), urls.join(" ")].map(A.csvCell).join(","));
       });
-      A.saveCsv(lines, "atlas-projects.csv");
+      A.saveCsv(lines, A.csvName(["atlas-projects", self.kindFilter, self.statusFilter, self.company,
+        self.asOf === null ? null : "as-of-" + self.asOf]));
     }
     if (!left) { write(); return; }
     pending.forEach(function (k) {

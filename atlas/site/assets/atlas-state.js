@@ -22,6 +22,7 @@
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
+      if (attrs[k] === null || attrs[k] === undefined) return;  // an attribute left out
       if (k === "text") node.textContent = attrs[k];
       else if (k === "className") node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
@@ -172,8 +173,52 @@
       else if (self.country) self.showCountry(self.country, { fit: true });
       else self.closePanel();
     });
+    this.keepFocusOnLeaving();
+    window.addEventListener("pageshow", function (ev) { if (ev.persisted) self.restoreFocus(); });
+    this.restoreFocus();
     document.body.setAttribute("data-atlas-ready", "1");
   }
+
+  /* Focus after Back: following a link out of the page (a source, a coding rule, a country page)
+     notes in the history entry where it was (the panel's link, the table's row); coming back,
+     from the back-forward cache or reloaded with the permalink, focus returns there. */
+  AtlasSite.prototype.keepFocusOnLeaving = function () {
+    var self = this;
+    document.addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("a[href]") : null;
+      if (!a || a.hasAttribute("download") || a.getAttribute("href").charAt(0) === "#") return;
+      var where = null;
+      if (self.panel.contains(a)) {
+        where = { panel: self.panel.getAttribute("data-country") || "", project: self.panel.getAttribute("data-project") || "",
+          index: [].indexOf.call(self.panel.querySelectorAll("a[href]"), a) };
+      } else if (self.tableView.contains(a) && a.closest("tr[data-iso3]")) {
+        where = { table: a.closest("tr[data-iso3]").getAttribute("data-iso3") };
+      } else if (a.id) {
+        where = { id: a.id };
+      }
+      if (where) history.replaceState({ atlasFocus: where }, "", location.href);
+    }, true);
+  };
+
+  AtlasSite.prototype.restoreFocus = function () {
+    var self = this, where = history.state && history.state.atlasFocus, tries = 0;
+    if (!where) return;
+    function panelLink() {
+      var ready = !self.panel.hasAttribute("aria-busy") && self.panel.classList.contains("open") &&
+        (self.panel.getAttribute("data-country") || "") === where.panel && (self.panel.getAttribute("data-project") || "") === where.project;
+      return ready ? self.panel.querySelectorAll("a[href]")[where.index] : null;
+    }
+    (function attempt() {
+      var target = null;
+      if (where.panel !== undefined) target = panelLink();
+      else if (where.table) {
+        if (!self.tableView.classList.contains("open")) self.openTable();
+        target = self.tableView.querySelector("tr[data-iso3='" + where.table.replace(/[^A-Z0-9_-]/gi, "") + "'] a");
+      } else if (where.id) target = document.getElementById(where.id);
+      if (target) { target.focus(); history.replaceState(null, "", location.href); return; }
+      if (++tries < 100) setTimeout(attempt, 50);  // the panel's details load from their own script
+    })();
+  };
 
   /* The state a permalink holds: layer, country, company and year (and what readPointState
      reads: the project, the points' filters and whether they are shown). */
@@ -181,18 +226,20 @@
     if (h.layer && layersById[h.layer]) this.layer = h.layer;
     this.country = D.countries[h.country] ? h.country : null;
     this.company = h.company && this.companyCounts[h.company] ? h.company : null;
+    this.companyIn = h.companyin === "any" ? "any" : "layer";
     this.asOf = /^\d{4}$/.test(h.year || "") && this.years.indexOf(Number(h.year)) >= 0 ? Number(h.year) : null;
     this.readPointState(h);
   };
 
   AtlasSite.prototype.stateKey = function () {
-    return JSON.stringify([this.layer, this.country, this.company, this.asOf].concat(this.pointHashParts()));
+    return JSON.stringify([this.layer, this.country, this.company, this.companyIn, this.asOf].concat(this.pointHashParts()));
   };
 
   AtlasSite.prototype.syncControls = function () {
     var self = this;
     if (this.layerInputs) Object.keys(this.layerInputs).forEach(function (id) { self.layerInputs[id].checked = id === self.layer; });
     if (this.companySelect) this.companySelect.value = this.company || "";
+    if (this.companyInSelect) this.companyInSelect.value = this.companyIn;
     if (this.yearSelect) this.yearSelect.value = this.asOf === null ? "" : String(this.asOf);
     this.syncPointControls();
   };
@@ -211,7 +258,7 @@
 
   AtlasSite.prototype.writeHash = function () {
     var parts = [["layer", this.layer], ["country", this.country]].concat(this.pointHashParts().slice(0, 1),
-      [["company", this.company], ["year", this.asOf === null ? null : String(this.asOf)]], this.pointHashParts().slice(1));
+      [["company", this.company], ["companyin", this.company && this.companyIn === "any" ? "any" : null], ["year", this.asOf === null ? null : String(this.asOf)]], this.pointHashParts().slice(1));
     var h = "#" + parts.filter(function (p) { return p[1]; }).map(function (p) {
       return p[0] + "=" + encodeURIComponent(p[1]);
     }).join("&");
@@ -256,12 +303,32 @@
     return c && c[layerId] ? c[layerId] : null;
   };
 
-  AtlasSite.prototype.hasCompany = function (iso3) {
-    return !this.company || ((D.countries[iso3] || {}).companies || []).indexOf(this.company) >= 0;
+  /* The layers whose records the company filter reads: the active layer (a composite's
+     components), or every layer when the reader chose "in any layer". */
+  AtlasSite.prototype.companyLayers = function () {
+    if (this.companyIn === "any") return null;
+    var l = layersById[this.layer];
+    return l.rows === "composite" ? l.components.map(function (c) { return c.layer; }) : [l.id];
   };
 
-  AtlasSite.prototype.setCompany = function (name) {
+  /* Whether a country passes the company filter: its records in the active layer (by default)
+     or in any layer name the company. */
+  AtlasSite.prototype.hasCompany = function (iso3) {
+    if (!this.company) return true;
+    var c = D.countries[iso3] || {}, name = this.company, layers = this.companyLayers();
+    if (!layers) return (c.companies || []).indexOf(name) >= 0;
+    var by = c.companies_by_layer || {};
+    return layers.some(function (lid) { return (by[lid] || []).indexOf(name) >= 0; });
+  };
+
+  /* How the company filter reads, for notes and file names: "in the Safe City layer" or "in any layer". */
+  AtlasSite.prototype.companyScope = function () {
+    return this.companyIn === "any" ? "in any layer" : "in the " + layersById[this.layer].title + " layer";
+  };
+
+  AtlasSite.prototype.setCompany = function (name, scope) {
     this.company = name;
+    if (scope) this.companyIn = scope;
     this.syncControls();
     this.restyle();
     this.renderLegend();

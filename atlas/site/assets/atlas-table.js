@@ -59,6 +59,10 @@
     var csv = el("button", { type: "button", id: "atlas-table-csv", text: "Download CSV of this view" });
     var close = el("button", { type: "button", id: "atlas-table-close", text: "Back to the map" });
     var region = select("atlas-table-region", "Region", "All regions");
+    // On a phone the table shows the country and one column: the layer shown, or the one chosen here.
+    this.tableColumn = el("select", { id: "atlas-table-column" }, [el("option", { value: "", text: "the layer shown" })].concat(
+      this.tableColumns().slice(1).map(function (c) { return el("option", { value: c.key, text: c.title }); })));
+    this.tableColumn.addEventListener("change", function () { self.renderTable(); });
     var subregion = select("atlas-table-subregion", "Sub-region", "All sub-regions");
     var regions = {};
     Object.keys(D.countries).forEach(function (k) { if (D.countries[k].continent) regions[D.countries[k].continent] = true; });
@@ -76,9 +80,10 @@
     this.fillSubregions();
     this.tableView = el("section", { className: "atlas-tableview", id: "atlas-tableview", "aria-labelledby": "atlas-table-title" }, [
       el("div", { className: "bar" }, [el("h2", { id: "atlas-table-title", text: "All countries × layers" }), filter, region.field, subregion.field,
-        el("label", {}, [onlyData, " only countries with data"]), csv, close]),
+        el("label", {}, [onlyData, " only countries with data"]),
+        el("span", { className: "atlas-field atlas-phone-only" }, [el("label", { "for": "atlas-table-column", text: "Column" }), this.tableColumn]), csv, close]),
       this.tableNote, this.tableCount,
-      el("table", { className: "atlas-table" }, [el("caption", { className: "atlas-visually-hidden", text: "Every country's value in each layer; the column buttons sort" }),
+      el("table", { className: "atlas-table atlas-countries-table" }, [el("caption", { className: "atlas-visually-hidden", text: "Every country's value in each layer; the column buttons sort" }),
         el("thead", {}, [this.tableHead]), this.tableBody])
     ]);
     this.main.appendChild(this.tableView);
@@ -143,7 +148,8 @@
 
   AtlasSite.prototype.renderTable = function () {
     var self = this;
-    var t = this.tableRows();
+    var t = this.tableRows(), keep = this.tableColumn.value || this.layer;
+    function cls(c, i) { return i === 0 || c.key === keep ? "atlas-keep" : null; }
     this.tableHead.textContent = "";
     t.cols.forEach(function (c) {
       var b = el("button", { type: "button", text: c.title });
@@ -154,7 +160,7 @@
         self.tableHead.querySelector("th[data-key='" + c.key + "'] button").focus();
       });
       var sort = self.sortKey === c.key ? (self.sortDir > 0 ? "ascending" : "descending") : "none";
-      self.tableHead.appendChild(el("th", { scope: "col", "aria-sort": sort, "data-key": c.key }, [b]));
+      self.tableHead.appendChild(el("th", { scope: "col", "aria-sort": sort, "data-key": c.key, className: cls(c, t.cols.indexOf(c)) }, [b]));
     });
     this.tableBody.textContent = "";
     t.rows.forEach(function (k) {
@@ -166,11 +172,11 @@
         self.showCountry(k, { fit: true, from: document.getElementById("atlas-table-button") });
         self.panel.focus();
       });
-      var cells = t.cols.map(function (c, i) { return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : { "data-key": c.key }, [i === 0 ? name : (c.get(k) || (c.key === "iso3" ? k : "—"))]); });
+      var cells = t.cols.map(function (c, i) { return el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", className: "atlas-keep" } : { "data-key": c.key, className: cls(c, i) }, [i === 0 ? name : (c.get(k) || (c.key === "iso3" ? k : "—"))]); });
       self.tableBody.appendChild(el("tr", { "data-iso3": k }, cells));
     });
     var notes = [];
-    if (this.company) notes.push("Only countries whose records name " + this.company + " (the company filter in the header).");
+    if (this.company) notes.push("Only countries whose records name " + this.company + " " + this.companyScope() + " (the company filter in the header).");
     if (this.asOf !== null) notes.push("As of " + this.asOf + ": records dated later are left out; * marks a record without a year, shown at every year.");
     this.tableNote.textContent = notes.join(" ");
     this.tableCount.textContent = t.rows.length + " of " + Object.keys(D.countries).length + " countries (— = no data)";
@@ -180,7 +186,28 @@
   function csvCell(v) {
     v = v === null || v === undefined ? "" : String(v);
     if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // keep spreadsheets from running it as a formula
-    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+    // A cell with # is quoted too: pandas' read_csv(comment="#") skips the settings line and
+    // leaves a # inside quotes alone.
+    return /[",\n\r#]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+
+  /* A file name part: letters, digits, - and _ only (accents dropped, the rest as -). */
+  function namePart(v) {
+    return String(v).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "").slice(0, 40);
+  }
+
+  /* A CSV's name from what it holds: "atlas-safe_city-Huawei-Africa-as-of-2019.csv". */
+  function csvName(parts) {
+    return parts.filter(function (p) { return p !== null && p !== undefined && p !== ""; }).map(namePart)
+      .filter(Boolean).join("-") + ".csv";
+  }
+
+  /* The settings line at the head of a view's CSV: "# " and what the view was. */
+  function settingsLine(settings) {
+    return "# " + [D.meta.title + ", data version " + D.meta.data_version].concat(settings.filter(function (s) { return s[1]; })
+      .map(function (s) { return s[0] + ": " + s[1]; }), ["view: " + location.href.replace(/^file:.*\//, "")]).join("; ")
+      .replace(/[\r\n]+/g, " ");
   }
 
   function saveCsv(lines, name) {
@@ -190,6 +217,23 @@
   }
   A.csvCell = csvCell;
   A.saveCsv = saveCsv;
+  A.csvName = csvName;
+  A.settingsLine = settingsLine;
+
+  /* The view's settings, in the CSV's first line, and its name. */
+  AtlasSite.prototype.tableSettings = function () {
+    var q = this.tableFilter.value.trim();
+    return [["layer", this.layer], ["company", this.company ? this.company + " " + this.companyScope() : null],
+      ["region", this.tableRegion.value], ["sub-region", this.tableSubregion.value],
+      ["as of", this.asOf === null ? "latest" : String(this.asOf)], ["text filter", q ? JSON.stringify(q) : null],
+      ["only countries with data", this.tableOnlyData.checked ? "yes" : null],
+      ["sorted by", this.sortKey + (this.sortDir > 0 ? " ascending" : " descending")]];
+  };
+
+  AtlasSite.prototype.tableCsvName = function () {
+    return csvName(["atlas", this.layer, this.company, this.company && this.companyIn === "any" ? "any-layer" : null,
+      this.tableRegion.value, this.tableSubregion.value, this.asOf === null ? null : "as-of-" + this.asOf]);
+  };
 
   /* The CSV of the rows shown, with what a researcher needs per layer: the value (label and
      code), year, confidence and the sources' titles and addresses (from each country's details). */
@@ -216,7 +260,7 @@
       return [titles.join("; "), urls.filter(Boolean).join(" ")];
     }
     function write() {
-      var lines = [head.map(csvCell).join(",")];
+      var lines = [settingsLine(self.tableSettings()), head.map(csvCell).join(",")];
       t.rows.forEach(function (k) {
         var c = D.countries[k];
         var row = [c.name, k, c.continent || "", c.subregion || "", (c.companies || []).join("; ")];
@@ -231,7 +275,7 @@
         });
         lines.push(row.map(csvCell).join(","));
       });
-      saveCsv(lines, "atlas-table.csv");
+      saveCsv(lines, self.tableCsvName());
     }
     if (!left) { write(); return; }
     t.rows.forEach(function (k) {
