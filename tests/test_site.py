@@ -282,7 +282,7 @@ def test_a_reader_can_report_a_problem_with_a_value_when_the_atlas_says_where(
 
 
 def test_every_page_has_a_description_and_an_icon(built_site: Path) -> None:
-    for page in [built_site / "about.html", built_site / "changes.html",
+    for page in [built_site / "index.html", built_site / "about.html", built_site / "changes.html",
                  *sorted((built_site / "country").glob("*.html"))[:3]]:
         html = page.read_text(encoding="utf-8")
         assert '<meta name="description" content="' in html, page

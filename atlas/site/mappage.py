@@ -65,6 +65,11 @@ def index_html(tiles: str | None = None) -> str:
         ),
         name="csp",
     )
+    figure.header.add_child(branca.element.Element(
+        '<meta name="description" content="Where China\'s Digital Silk Road reaches: cloud, '
+        'MOUs, Safe City systems, fora and projects, country by country, every value with its '
+        'sources.">\n<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">'),
+        name="described")
     # The scripts block the parser one after the other, and Chromium does not look ahead for
     # them in a file:// page: asked for here, they load at once, side by side.
     figure.header.add_child(branca.element.Element("".join(

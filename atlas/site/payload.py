@@ -169,6 +169,7 @@ def standalone_html(site: Mapping[str, bytes]) -> bytes:
         return f"<style>{css}</style>"
 
     html = re.sub(r'<link rel="preload" [^>]*>', "", html)  # everything is inline
+    html = re.sub(r'<link rel="icon" [^>]*>', "", html)  # a file on its own has no icon beside it
     details = "".join(site[name].decode() for name in sorted(site)
                       if name.startswith("data/details/"))  # the panels' data, all inline
     html = html.replace("</head>", f"<script>{details}</script>\n</head>", 1)
