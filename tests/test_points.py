@@ -190,8 +190,7 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
     rows = projects(synthetic_site)
     assert len(rows) == 600
     page = offline_page.open(synthetic_site / "index.html")
-    filled = page.evaluate("window.atlasSite.markers.filter(m => m.options.icon.options.filled)"
-                           ".length")
+    filled = page.evaluate("AtlasSite.projectRows.filter(AtlasSite.pointFilled).length")
     assert filled == sum(p["precision"] == "exact" for p in rows) > 0  # the others hollow
     page.focus("#atlas-search")
     for _ in range(20):
