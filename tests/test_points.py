@@ -223,6 +223,38 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
     assert offline_page.blocked == [] and offline_page.errors == []
 
 
+def test_a_cluster_zooms_in_and_at_the_last_zoom_lists_its_projects(offline_page,
+                                                                    synthetic_site: Path) -> None:
+    rows = projects(synthetic_site)
+    page = offline_page.open(synthetic_site / "index.html")
+    got = marks(page)
+    assert got["drawn"] == got["shown"] == len(rows)
+    zoom = page.evaluate("window.atlasSite.map.getZoom()")
+    page.locator(".atlas-cluster").first.click()  # to its points' bounds
+    page.wait_for_function(f"window.atlasSite.map.getZoom() > {zoom}")
+    # At the last zoom a cluster's points cannot be spread further: a list of them.
+    first = rows[0]
+    page.evaluate(f"void window.atlasSite.map.setView([{first['lat']}, {first['lon']}], 6, "
+                  "{animate: false})")
+    marks(page)
+    cluster = page.locator(".atlas-cluster").first
+    count = int(cluster.get_attribute("data-count"))
+    cluster.click()
+    items = page.locator(".atlas-cluster-list button")
+    assert items.count() == count > 1
+    assert f"{count} projects here" in page.inner_text(".atlas-cluster-list")
+    name = items.first.inner_text()
+    items.first.click()
+    page.wait_for_selector("#atlas-panel[data-project]:not([aria-busy]) h2")
+    assert page.locator("#atlas-panel h2").inner_text() == name
+    assert page.locator(".atlas-cluster-list").count() == 0
+    # Panned and zoomed, the marks still count the shown projects in their cells: at the world
+    # view again, every one of them.
+    page.evaluate("void window.atlasSite.map.setView([20, 20], 2, {animate: false})")
+    assert marks(page)["drawn"] == len(rows)
+    assert offline_page.errors == []
+
+
 def test_the_csv_of_the_projects_view_has_the_filtered_rows(offline_page,
                                                             real_site: Path) -> None:
     rows = projects(real_site)
