@@ -4,10 +4,12 @@ Three sites draw the same N synthetic projects (benchmarks/synthetic.py): the at
 clustered points), folium's `MarkerCluster` with a popup per point, and folium's
 `FastMarkerCluster` (the points as one array, markers made in the browser). Both folium sites read
 the projects from the same CSV, as a notebook would, and load Leaflet and Leaflet.markercluster from
-local files (not a CDN), so all three are drawn offline and measured alike. For each: build time
-(its whole process), peak memory of the build, page bytes (gzipped: the page and every file it
-loads when it opens), time to a drawn map in headless Chromium (countries and clusters on screen;
-folium: clusters), and the time one zoom step takes (zoom 2 → 3, clusters redrawn).
+local files (not a CDN), so all three are drawn offline and measured alike. A fourth row is the
+atlas without points (the same seeds with no projects), the floor the points add to. For each:
+build time (its whole process), peak memory of the build, page bytes (gzipped: the page and every
+file it loads when it opens), time to a drawn map in headless Chromium (countries and clusters on
+screen; folium: clusters; the atlas without points: countries), and the time one zoom step takes
+(zoom 2 → 3, clusters redrawn).
 
 It also times `atlas import aiddata` plus `atlas build` on synthetic GCDF tables of 2,000 and
 20,000 ICT rows (invented ids, a square shape for every other row), to show how they grow.
@@ -32,6 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 CHROMIUM = Path("/usr/bin/chromium")
+NO_POINTS = "atlas without points (no projects)"
 
 FOLIUM = r'''
 import csv, sys
@@ -76,14 +79,25 @@ def jquery() -> dict[str, Path]:
                                                 "xstatic-jquery") / "data" / "jquery.min.js"}
 
 
+def markercluster() -> dict[str, Path]:
+    """Leaflet.markercluster from its wheel (xstatic-leaflet-markercluster, a test dependency):
+    folium's clusters need it (the atlas clusters its points itself)."""
+    from atlas.files import package_dir
+
+    base = package_dir("xstatic.pkg.leaflet_markercluster",
+                       "pip install xstatic-leaflet-markercluster") / "data"
+    return {f"assets/{name}": base / name for name in
+            ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")}
+
+
 def folium_site(data: Path, folder: Path, kind: str) -> list[str]:
     """A folium side's site in `folder`: Leaflet, Leaflet.markercluster and jQuery copied from
     their wheels, and index.html of the points in `data` ("marker": MarkerCluster with a popup
     per point, "fast": FastMarkerCluster). Returns the command that writes the page."""
-    from atlas.site import payload, points
+    from atlas.site import payload
 
     folder.mkdir(parents=True, exist_ok=True)
-    for rel, src in {**payload.leaflet_assets(), **points.cluster_assets(), **jquery()}.items():
+    for rel, src in {**payload.leaflet_assets(), **markercluster(), **jquery()}.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(src, folder / rel)
     return [sys.executable, "-c", FOLIUM, str(data), str(folder), kind]
@@ -122,13 +136,14 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     return float(seconds), int(kib) * 1024
 
 
-def browse(index: Path, atlas: bool) -> tuple[float, float]:
-    """Seconds to a drawn map, and to one zoom step (2 → 3) with its clusters redrawn."""
+def browse(index: Path, atlas: bool, points: bool = True) -> tuple[float, float]:
+    """Seconds to a drawn map, and to one zoom step (2 → 3) with its clusters redrawn. The
+    atlas's map is drawn with its countries on screen, and its marks (`points`) too."""
     from playwright.sync_api import sync_playwright
 
-    drawn = ("() => document.querySelectorAll('.marker-cluster, .atlas-point').length > 0"
-             + (" && document.querySelectorAll('.leaflet-overlay-pane path').length > 100"
-                if atlas else ""))
+    marks = "document.querySelectorAll('.marker-cluster, .atlas-cluster, .atlas-point').length > 0"
+    countries = "document.querySelectorAll('.leaflet-overlay-pane path').length > 100"
+    drawn = "() => " + " && ".join(([marks] if points else []) + ([countries] if atlas else []))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -192,15 +207,18 @@ def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
     from benchmarks import synthetic
 
     data = synthetic.make(seeds, work / "seeds", n)
+    empty = synthetic.make(seeds, work / "seeds-none", 0)
     py = sys.executable
     sides = {
         "atlas": [py, "-m", "atlas", "build", "--seeds", str(data), "--out",
                   str(work / "atlas"), "--force", "--no-pictures"],
         "folium MarkerCluster (popup per point)": folium_site(data, work / "marker", "marker"),
         "folium FastMarkerCluster": folium_site(data, work / "fast", "fast"),
+        NO_POINTS: [py, "-m", "atlas", "build", "--seeds", str(empty), "--out",
+                    str(work / "atlas-none"), "--force", "--no-pictures"],
     }
     folders = {"atlas": work / "atlas", "folium MarkerCluster (popup per point)": work / "marker",
-               "folium FastMarkerCluster": work / "fast"}
+               "folium FastMarkerCluster": work / "fast", NO_POINTS: work / "atlas-none"}
     figures: dict[str, dict[str, list[float]]] = {k: {"build_s": [], "peak_bytes": [],
                                                       "drawn_s": [], "zoom_step_s": []}
                                                   for k in sides}
@@ -212,13 +230,14 @@ def run(seeds: Path, n: int, repeat: int, work: Path) -> dict:
     if CHROMIUM.exists():
         for _ in range(repeat):
             for name, folder in folders.items():
-                drawn, step = browse(folder / "index.html", name == "atlas")
+                drawn, step = browse(folder / "index.html", name in ("atlas", NO_POINTS),
+                                     name != NO_POINTS)
                 figures[name]["drawn_s"].append(drawn)
                 figures[name]["zoom_step_s"].append(step)
     out: dict = {"points": n, "repeat": repeat, "sides": {}}
     for name, folder in folders.items():
         extra = ("data/atlas-data.js", "data/points.js", "data/geometry-world.js") \
-            if name == "atlas" else ()
+            if name in ("atlas", NO_POINTS) else ()
         row = {k: statistics.median(v) for k, v in figures[name].items() if v}
         row["page_bytes_gzip"] = gzip_bytes(page_files(folder, extra))
         out["sides"][name] = row

@@ -190,8 +190,7 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
     rows = projects(synthetic_site)
     assert len(rows) == 600
     page = offline_page.open(synthetic_site / "index.html")
-    filled = page.evaluate("window.atlasSite.markers.filter(m => m.options.icon.options.filled)"
-                           ".length")
+    filled = page.evaluate("AtlasSite.projectRows.filter(AtlasSite.pointFilled).length")
     assert filled == sum(p["precision"] == "exact" for p in rows) > 0  # the others hollow
     page.focus("#atlas-search")
     for _ in range(20):
@@ -222,6 +221,50 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
     years = [int(y) for y in body.locator("td[data-key='year']").all_inner_texts() if y != "—"]
     assert years == sorted(years, reverse=True) and years
     assert offline_page.blocked == [] and offline_page.errors == []
+
+
+def central_cluster(page):
+    """The cluster nearest the middle of the window (some are drawn beyond its edges)."""
+    page.evaluate("""() => {
+      const mid = [innerWidth / 2, innerHeight / 2], d = c => {
+        const r = c.getBoundingClientRect();
+        return Math.hypot(r.x + r.width / 2 - mid[0], r.y + r.height / 2 - mid[1]); };
+      const all = [...document.querySelectorAll('.atlas-cluster')].sort((a, b) => d(a) - d(b));
+      all[0].setAttribute('data-central', '1');
+    }""")
+    return page.locator(".atlas-cluster[data-central]")
+
+
+def test_a_cluster_zooms_in_and_at_the_last_zoom_lists_its_projects(offline_page,
+                                                                    synthetic_site: Path) -> None:
+    rows = projects(synthetic_site)
+    page = offline_page.open(synthetic_site / "index.html")
+    got = marks(page)
+    assert got["drawn"] == got["shown"] == len(rows)
+    zoom = page.evaluate("window.atlasSite.map.getZoom()")
+    central_cluster(page).click()  # to its points' bounds
+    page.wait_for_function(f"window.atlasSite.map.getZoom() > {zoom}")
+    # At the last zoom a cluster's points cannot be spread further: a list of them.
+    first = rows[0]
+    page.evaluate(f"void window.atlasSite.map.setView([{first['lat']}, {first['lon']}], 6, "
+                  "{animate: false})")
+    marks(page)
+    cluster = central_cluster(page)
+    count = int(cluster.get_attribute("data-count"))
+    cluster.click()
+    items = page.locator(".atlas-cluster-list button")
+    assert items.count() == count > 1
+    assert f"{count} projects here" in page.inner_text(".atlas-cluster-list")
+    name = items.first.inner_text()
+    items.first.click()
+    page.wait_for_selector("#atlas-panel[data-project]:not([aria-busy]) h2")
+    assert page.locator("#atlas-panel h2").inner_text() == name
+    page.wait_for_selector(".atlas-cluster-list", state="detached")  # the list closed (faded)
+    # Panned and zoomed, the marks still count the shown projects in their cells: at the world
+    # view again, every one of them.
+    page.evaluate("void window.atlasSite.map.setView([20, 20], 2, {animate: false})")
+    assert marks(page)["drawn"] == len(rows)
+    assert offline_page.errors == []
 
 
 def test_the_csv_of_the_projects_view_has_the_filtered_rows(offline_page,

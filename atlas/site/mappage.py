@@ -49,13 +49,11 @@ def index_html(tiles: str | None = None) -> str:
     class AtlasMap(folium.Map):
         default_js = [
             ("leaflet", "assets/leaflet.js"),
-            ("markercluster", "assets/leaflet.markercluster.js"),  # atlas/site/points.py
             ("atlas_geometry", "data/geometry-world.js"),
             ("atlas_data", "data/atlas-data.js"),
             ("atlas_point_rows", "data/points.js"),
         ] + [(name.removesuffix(".js").replace("-", "_"), f"assets/{name}") for name in MAP_SCRIPTS]
-        # No MarkerCluster*.css: the atlas draws its own clusters and points (atlas.css), without
-        # the animations that MarkerCluster.css times (atlas-points.js: animate: false).
+        # No clustering library: atlas-points.js clusters the points itself, atlas.css draws them.
         default_css = [("leaflet_css", "assets/leaflet.css"), ("atlas_css", "assets/atlas.css")]
 
     figure = branca.element.Figure(title=TITLE)

@@ -1,6 +1,6 @@
 """What the map needs to draw located records (projects) as points: `data/points.js`, one
-compact row per point (the panel's details come with the country's details file), and the
-clustering library's files (Leaflet.markercluster, from its wheel: never fetched)."""
+compact row per point (the panel's details come with the country's details file). The page
+clusters them itself (atlas-points.js: a grid), with no library of its own to ship."""
 
 from __future__ import annotations
 
@@ -9,20 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from atlas.evidence.schema import LayerSpec
-from atlas.files import package_dir
 from atlas.join import Point
 
 #: A point's row in data/points.js, in this order (the page reads the names from the file).
 COLUMNS = ("id", "iso3", "lon", "lat", "precision", "kind", "status", "year", "name",
            "companies", "origin", "start_year", "completion_year")
-CLUSTER_FILES = ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")
 
 
 def cluster_assets() -> dict[str, Path]:
-    """Leaflet.markercluster's files in the installed wheel, keyed by their path in the site."""
-    base = package_dir("xstatic.pkg.leaflet_markercluster",
-                       "reinstall the atlas (pip install .)") / "data"
-    return {f"assets/{name}": base / name for name in CLUSTER_FILES}
+    """The points' files besides atlas-points.js, keyed by their path in the site: none since
+    the page clusters the points itself (it once shipped Leaflet.markercluster's files)."""
+    return {}
 
 
 def _row(p: Point) -> list[Any]:

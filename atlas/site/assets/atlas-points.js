@@ -1,15 +1,17 @@
 /* DSR Atlas map page, part 6 of 7: the projects as points. An overlay over any layer (it can be
-   switched off) drawn from data/points.js (window.ATLAS_POINTS) with Leaflet.markercluster:
-   each point coloured by its status, marked by its kind's symbol, filled where its place is
-   exact and hollow where it is approximate or coarser; clustered, with counts, where they
-   crowd. The kind and status filters, the company filter and the as-of year decide which are
-   shown. Clicking a point opens the project's panel (#project=<id>); its legend can be folded.
+   switched off) drawn from data/points.js (window.ATLAS_POINTS): each point coloured by its
+   status, marked by its kind's symbol, filled where its place is exact and hollow where it is
+   approximate or coarser; clustered, with counts, where they crowd (a grid of our own, below:
+   one pass over the shown points at each zoom or move, no clustering library). The kind and
+   status filters, the company filter and the as-of year decide which are shown. Clicking a
+   point opens the project's panel (#project=<id>); clicking a cluster zooms in to its points,
+   or lists them where they cannot be told apart; its legend can be folded.
 
-   The marks are made once: one icon per kind × status × filled, one marker per project; no
-   element exists for a point until its cluster opens at that zoom. Points are not Tab stops
-   and their pane is hidden from screen readers: the projects table (atlas-projects-table.js)
-   reaches every project. Relies on atlas-state.js (the namespace and state), atlas-map.js
-   (freePadding) and atlas-panel.js (the panel, loadDetails). Adds methods to AtlasSite.Site. */
+   The marks are made only for the cells in and around the view: one icon per kind × status ×
+   filled, one marker per drawn point or cluster. Points are not Tab stops and their pane is
+   hidden from screen readers: the projects table (atlas-projects-table.js) reaches every
+   project. Relies on atlas-state.js (the namespace and state), atlas-map.js (freePadding) and
+   atlas-panel.js (the panel, loadDetails). Adds methods to AtlasSite.Site. */
 (function (A) {
   "use strict";
 
@@ -30,7 +32,7 @@
 
   /* The projects: the rows of data/points.js as they are (arrays, by id), read through the
      column indexes K; an object for one project (A.project) is made only when a panel or the
-     table needs it, so 20,000 points cost no more than their rows and markers. */
+     table needs it, so 20,000 points cost no more than their rows and the marks drawn. */
   var rows = LAYER ? P[LAYER.id].rows : [], K = {};
   (LAYER ? P[LAYER.id].columns : []).forEach(function (c, i) { K[c] = i; });
   var KM = MARK ? K[MARK.name] : -1, KC = COLOR ? K[COLOR.name] : -1;
@@ -97,20 +99,48 @@
       div.textContent = String(this.options.count);
       div.setAttribute("data-count", String(this.options.count));
       this._setIconStyles(div, "icon");
-      div.className += " marker-cluster atlas-cluster";
+      div.className += " atlas-cluster";
       return div;
     }
   });
 
-  /* Leaflet.markercluster's clusters are markers with Leaflet's default keyboard option (a Tab
-     stop each); the projects table is the keyboard's way, so they are not. */
-  if (L.MarkerCluster) L.MarkerCluster.prototype.options.keyboard = false;
-
-  function clusterIcon(cluster) {
-    var n = cluster.getChildCount(), size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
+  /* One icon per kind × status × filled, made when first drawn. */
+  var icons = {};
+  function pointIcon(row) {
+    var key = row[KM] + "|" + row[KC] + "|" + filled(row);
+    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(row[KC]),
+                                                       filled: filled(row) }));
+  }
+  function clusterIcon(n) {
+    var size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
     return new ClusterIcon({ count: n, iconSize: [size, size] });
   }
 
+  /* The clustering: a grid. At a zoom, each shown point falls in a square cell of CELL pixels
+     of the world's pixel plane (Web Mercator, as Leaflet's EPSG3857 projects it); a cell with
+     one point draws that point, a cell with more draws one cluster with their count, at their
+     mean. Each step is one pass over the shown points (no distances between them), and only
+     the cells in and around the view are drawn. The points' places on the plane are worked out
+     once, as fractions of the world's width (MX, MY): at zoom z they are times 256 · 2^z. */
+  var CELL = 60, MAX_LAT = 85.0511287798;
+  var MX = new Float64Array(rows.length), MY = new Float64Array(rows.length);
+  (function () {
+    for (var i = 0; i < rows.length; i++) {
+      var lat = Math.max(Math.min(rows[i][K.lat], MAX_LAT), -MAX_LAT), s = Math.sin(lat * Math.PI / 180);
+      MX[i] = rows[i][K.lon] / 360 + 0.5;
+      MY[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+    }
+  })();
+
+  /* The shown points (indexes in rows) that fall in cell (cx, cy) at zoom z. */
+  function cellMembers(shown, z, cx, cy) {
+    var scale = 256 * Math.pow(2, z), out = [];
+    for (var j = 0; j < shown.length; j++) {
+      var i = shown[j];
+      if (Math.floor(MX[i] * scale / CELL) === cx && Math.floor(MY[i] * scale / CELL) === cy) out.push(i);
+    }
+    return out;
+  }
   /* The state a permalink keeps for the points: the project shown, the filters, on or off. */
   AtlasSite.prototype.readPointState = function (h) {
     this.project = h.project && projectById(h.project) ? h.project : null;
@@ -148,51 +178,31 @@
 
   AtlasSite.prototype.buildPoints = function () {
     var self = this, map = this.map;
-    if (!LAYER) { this.cluster = null; return; }
+    this.shown = [];
+    if (!LAYER) { this.pointGroup = null; return; }
     var pane = map.createPane("atlas-points");
     pane.setAttribute("aria-hidden", "true");
     map.createPane("atlas-selected").setAttribute("aria-hidden", "true");
-    // One marker class per kind × status × filled, its icon in the class's options: making a
-    // marker then copies no options.
-    var kinds = {};
-    this.markers = rows.map(function (row) {
-      var key = row[KM] + "|" + row[KC] + "|" + filled(row);
-      var Mark = kinds[key] || (kinds[key] = L.Marker.extend({ options: { keyboard: false, pane: "atlas-points",
-        icon: new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(row[KC]), filled: filled(row) }) } }));
-      var m = new Mark(new L.LatLng(row[K.lat], row[K.lon]));
-      m.atlasRow = row;
-      return m;
-    });
-    this.cluster = L.markerClusterGroup({
-      // animate: false: a zoom step swaps the clusters at once (the map's own zoom is not
-      // animated either), which costs a fraction of the animated merge and split.
-      chunkedLoading: true, animate: false, clusterPane: "atlas-points", showCoverageOnHover: false, maxClusterRadius: 48,
-      spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
-      chunkProgress: function (done, total) { if (done === total) self.pointsLoaded(); }
-    });
-    // The group listens to each marker for dragging and moving; these never move, and 20,000
-    // sets of listeners would only cost time and memory.
-    this.cluster._childMarkerEventHandlers = {};
-    this.cluster.on("click", function (e) {
+    this.pointMarks = {};
+    this.pointGroup = L.featureGroup();
+    this.pointGroup.on("click", function (e) {
       if (e.layer.atlasRow) self.showProject(e.layer.atlasRow[K.id], { fit: false });
+      else if (e.layer.atlasCell) self.openCluster(e.layer);
     });
-    this.cluster.bindTooltip(function (lyr) {
-      var p = lyr.atlasRow ? project(lyr.atlasRow) : null;
-      if (!p) return el("span", { text: lyr.getChildCount() + " projects (click to zoom in)" });
+    this.pointGroup.bindTooltip(function (m) {
+      if (!m.atlasRow) {
+        return el("span", { text: m.atlasCell.n + " projects (click to " +
+          (m.atlasCell.z >= map.getMaxZoom() ? "list them)" : "zoom in)") });
+      }
+      var p = project(m.atlasRow);
       return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
         el("span", { className: "atlas-tip-value", text: [self.classLabel(MARK, p.mark), self.classLabel(COLOR, p.color),
           p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
     }, { direction: "top", offset: [0, -8] });
+    map.on("moveend", function () { self.drawPoints(); });
     this.buildPointsLegend();
-    if (this.pointsOn) this.cluster.addTo(map);
-    // The clusters are first filled once the countries are on screen: the map is not held up
-    // by the points (and the browser paints the countries while the points are clustered).
-    this.pointsDeferred = true;
+    if (this.pointsOn) this.pointGroup.addTo(map);
     this.updatePoints();
-    if (!this.pointsOn) document.body.setAttribute("data-points-ready", "1");
-    requestAnimationFrame(function () {
-      setTimeout(function () { self.pointsDeferred = false; self.loadPoints(); }, 0);
-    });
   };
 
   AtlasSite.prototype.classLabel = function (spec, value) {
@@ -200,48 +210,92 @@
     return c ? c.label : (value === null || value === undefined ? "" : String(value));
   };
 
-  /* Which projects the filters show; they go into the clusters at once if the points are on,
-     else when they are switched on. */
+  /* Which projects the filters show (this.shown: their indexes in rows), drawn at once. */
   AtlasSite.prototype.updatePoints = function () {
-    if (!this.cluster) return;
-    var self = this;
-    this.shownMarkers = this.markers.filter(function (m) { return self.projectShown(m.atlasRow); });
-    this.pointsShown = this.shownMarkers.length;
+    if (!this.pointGroup) return;
+    var shown = [];
+    for (var i = 0; i < rows.length; i++) if (this.projectShown(rows[i])) shown.push(i);
+    this.shown = shown;
+    this.pointsShown = shown.length;
     document.body.setAttribute("data-points-shown", String(this.pointsShown));
-    this.pointsDirty = true;
-    this.loadPoints();
+    this.drawPoints();
     this.renderPointsLegend();
     if (this.projectsView && this.projectsView.classList.contains("open")) this.renderProjectsTable();
   };
 
-  /* Fill the clusters with the shown projects, in chunks (Leaflet.markercluster's
-     chunkedLoading: the page stays responsive with 20,000). One load at a time: a change
-     made meanwhile waits for it to end (pointsLoaded). */
-  AtlasSite.prototype.loadPoints = function () {
-    if (this.pointsDeferred || this.pointsLoading || !this.pointsDirty || !this.pointsOn || !this.cluster._map) return;
-    this.pointsDirty = false;
-    this.pointsLoading = true;
-    document.body.removeAttribute("data-points-ready");
-    this.cluster.clearLayers();
-    this.cluster.addLayers(this.shownMarkers, true);  // true: no "layeradd" event for each
-    if (!this.shownMarkers.length) this.pointsLoaded();
+  /* Draw the marks of the cells in the view and half a view around it (the map can be dragged
+     that far before the next moveend). A mark still right (same cell, same points) is kept. */
+  AtlasSite.prototype.drawPoints = function () {
+    var map = this.map, group = this.pointGroup;
+    if (!group) return;
+    if (!group._map) { document.body.setAttribute("data-points-ready", "1"); return; }
+    var z = map.getZoom(), scale = 256 * Math.pow(2, z), b = map.getPixelBounds(), size = b.getSize();
+    var x0 = Math.floor((b.min.x - size.x / 2) / CELL), x1 = Math.floor((b.max.x + size.x / 2) / CELL);
+    var y0 = Math.floor((b.min.y - size.y / 2) / CELL), y1 = Math.floor((b.max.y + size.y / 2) / CELL);
+    var w = x1 - x0 + 1, h = y1 - y0 + 1;
+    var n = new Int32Array(w * h), first = new Int32Array(w * h), sx = new Float64Array(w * h), sy = new Float64Array(w * h);
+    var shown = this.shown, j, i, px, py, cx, cy, c;
+    for (j = 0; j < shown.length; j++) {
+      i = shown[j]; px = MX[i] * scale; py = MY[i] * scale;
+      cx = Math.floor(px / CELL) - x0; cy = Math.floor(py / CELL) - y0;
+      if (cx < 0 || cx >= w || cy < 0 || cy >= h) continue;
+      c = cy * w + cx;
+      if (!n[c]) first[c] = i;
+      n[c]++; sx[c] += px; sy[c] += py;
+    }
+    var old = this.pointMarks, marks = {}, add = [];
+    for (c = 0; c < n.length; c++) {
+      if (!n[c]) continue;
+      cx = c % w + x0; cy = (c - c % w) / w + y0;
+      var key = z + "/" + cx + "/" + cy + "/" + n[c] + "/" + first[c], m = old[key];
+      if (m) { delete old[key]; marks[key] = m; continue; }
+      if (n[c] === 1) {
+        var row = rows[first[c]];
+        m = new L.Marker(new L.LatLng(row[K.lat], row[K.lon]), { icon: pointIcon(row), keyboard: false, pane: "atlas-points" });
+        m.atlasRow = row;
+      } else {
+        m = new L.Marker(map.unproject(L.point(sx[c] / n[c], sy[c] / n[c]), z),
+                         { icon: clusterIcon(n[c]), keyboard: false, pane: "atlas-points" });
+        m.atlasCell = { z: z, x: cx, y: cy, n: n[c] };
+      }
+      marks[key] = m;
+      add.push(m);
+    }
+    Object.keys(old).forEach(function (k) { group.removeLayer(old[k]); });
+    add.forEach(function (mk) { group.addLayer(mk); });
+    this.pointMarks = marks;
+    document.body.setAttribute("data-points-ready", "1");
   };
 
-  AtlasSite.prototype.pointsLoaded = function () {
-    if (!this.pointsLoading) return;  // the clusters' own (empty) load when added to the map
-    this.pointsLoading = false;
-    if (!this.pointsOn) this.map.removeLayer(this.cluster);  // switched off during the load
-    if (this.pointsDirty && this.pointsOn) { this.loadPoints(); return; }
-    document.body.setAttribute("data-points-ready", "1");
+  /* A cluster clicked: zoom in to its points; where they cannot be told apart (the last zoom,
+     or all at one place), a list of them in a popup, each opening its project's panel. */
+  AtlasSite.prototype.openCluster = function (mark) {
+    var self = this, map = this.map, cell = mark.atlasCell;
+    var members = cellMembers(this.shown, cell.z, cell.x, cell.y);
+    if (!members.length) return;
+    var bounds = L.latLngBounds(members.map(function (i) { return [rows[i][K.lat], rows[i][K.lon]]; }));
+    var zoom = Math.min(map.getBoundsZoom(bounds), map.getMaxZoom());
+    var onePlace = bounds.getNorthEast().equals(bounds.getSouthWest());
+    if (zoom > map.getZoom() && !onePlace) { map.fitBounds(bounds, { maxZoom: zoom, animate: false }); return; }
+    var LIST = 200, items = members.slice(0, LIST).map(function (i) {
+      var p = project(rows[i]);
+      var b = el("button", { type: "button", className: "atlas-cluster-item", text: p.name || p.id });
+      b.addEventListener("click", function () { map.closePopup(); self.showProject(p.id, { fit: false, from: b }); });
+      return el("li", {}, [b]);
+    });
+    var box = el("div", { className: "atlas-cluster-list" }, [
+      el("p", { text: members.length + " projects here" + (members.length > LIST ? " (the first " + LIST +
+        "; the Projects table lists them all)" : "") }), el("ul", {}, items)]);
+    L.popup({ maxHeight: 260, autoPanPadding: [20, 20] }).setLatLng(mark.getLatLng()).setContent(box).openOn(map);
   };
 
   AtlasSite.prototype.setPointsOn = function (on) {
     this.pointsOn = on;
     this.syncPointControls();
-    if (this.cluster) {
-      if (on && !this.cluster._map) { this.cluster.addTo(this.map); this.loadPoints(); }
-      else if (!on && this.cluster._map && !this.pointsLoading) this.map.removeLayer(this.cluster);
-      if (!this.pointsLoading && !(on && this.pointsDirty)) document.body.setAttribute("data-points-ready", "1");
+    if (this.pointGroup) {
+      if (on && !this.pointGroup._map) this.pointGroup.addTo(this.map);
+      else if (!on && this.pointGroup._map) this.map.removeLayer(this.pointGroup);
+      this.drawPoints();
     }
     document.body.setAttribute("data-points", on ? "on" : "off");
     this.renderPointsLegend();
@@ -305,7 +359,7 @@
     if (!this.pointsLegend) return;
     var self = this, byStatus = {}, byKind = {};
     rows.forEach(function (r) { byKind[r[KM]] = true; byStatus[r[KC]] = byStatus[r[KC]] || 0; });
-    this.shownMarkers.forEach(function (m) { byStatus[m.atlasRow[KC]]++; });
+    this.shown.forEach(function (i) { byStatus[rows[i][KC]]++; });
     this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + rows.length +
       (this.pointsOn ? "" : " (switched off)");
     var body = this.pointsLegendBody;
