@@ -183,8 +183,7 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
     files = {"data/atlas-data.js": payload.data_js(data).encode()}
     for iso3, layers in payload.details(data).items():
         files[f"data/details/{iso3}.js"] = payload.details_js(iso3, layers).encode()
-    for name, path in {**payload.leaflet_assets(), **payload.own_assets(),
-                       **site_points.cluster_assets()}.items():
+    for name, path in {**payload.leaflet_assets(), **payload.own_assets()}.items():
         files[name] = path.read_bytes()
     for name, level, variable in (("geometry.js", "detail", "ATLAS_GEOMETRY_DETAIL"),
                                   ("geometry-world.js", "world", "ATLAS_GEOMETRY")):

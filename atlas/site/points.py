@@ -5,7 +5,6 @@ clusters them itself (atlas-points.js: a grid), with no library of its own to sh
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from atlas.evidence.schema import LayerSpec
@@ -14,12 +13,6 @@ from atlas.join import Point
 #: A point's row in data/points.js, in this order (the page reads the names from the file).
 COLUMNS = ("id", "iso3", "lon", "lat", "precision", "kind", "status", "year", "name",
            "companies", "origin", "start_year", "completion_year")
-
-
-def cluster_assets() -> dict[str, Path]:
-    """The points' files besides atlas-points.js, keyed by their path in the site: none since
-    the page clusters the points itself (it once shipped Leaflet.markercluster's files)."""
-    return {}
 
 
 def _row(p: Point) -> list[Any]:
