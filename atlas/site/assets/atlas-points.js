@@ -80,7 +80,7 @@
 
   /* A point's mark: its element is built with textContent (the symbol comes from the data). */
   var PointIcon = L.DivIcon.extend({
-    options: { iconSize: [18, 18], className: "" },
+    options: { iconSize: [24, 24], className: "" },  // room for a 12 px letter or two
     createIcon: function (old) {
       var o = this.options;
       var div = old && old.tagName === "DIV" ? old : document.createElement("div");
