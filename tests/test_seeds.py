@@ -148,3 +148,37 @@ def test_readers_see_source_labels_not_ids(tmp_path: Path) -> None:
         text = re.sub(r"<[^>]*>", " ", page.read_text(encoding="utf-8"))  # what is shown
         assert not ids.search(text), (page.name, ids.search(text))
     assert "Thibaut 2026 L" in (site / "country" / "SAU.html").read_text(encoding="utf-8")
+
+
+def _year_sentences(text: str) -> list[str]:
+    """The sentences of a note or derivation that explain a record's year."""
+    import re
+
+    return [s.strip() for s in re.split(r"(?<=\.)\s+", text or "")
+            if s.strip().startswith(("Year", "Start year"))]
+
+
+def test_no_record_shows_a_year_its_own_explanation_denies(loaded) -> None:
+    """Where a note or derivation explains the year ("Year: … → 2016", "… → empty"), the year
+    the panel, the pages and the downloads show is the one it concludes."""
+    import re
+
+    dataset, _ = loaded
+    wrong = []
+    for lid, recs in dataset.records.items():
+        for key, rec in recs.items():
+            for sentence in _year_sentences(rec.derivation) + _year_sentences(rec.note):
+                said = sentence.rsplit("→", 1)[-1]
+                empty = re.search(r"\bempty\b|left empty", said)
+                years = set(re.findall(r"\b(?:19[89]\d|20[0-3]\d)\b", said))
+                if rec.year is not None and empty or rec.year is None and "→" in sentence \
+                        and years and not empty \
+                        or rec.year is not None and "→" in sentence and years \
+                        and str(rec.year) not in years:
+                    wrong.append(f"{lid} {key} (year {rec.year}): {sentence}")
+    assert wrong == []
+
+
+def test_the_year_check_can_fail() -> None:
+    assert _year_sentences("A note. Year: the passage gives none → empty. More.") == [
+        "Year: the passage gives none → empty."]
