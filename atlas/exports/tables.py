@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from atlas.evidence.loader import Memo, made
 from atlas.evidence.schema import CompositeSpec, LayerSpec
 from atlas.evidence.tableschema import columns as table_columns
 from atlas.evidence.tableschema import fields as table_fields
@@ -137,14 +138,6 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(str(value))
 
 
-#: Gets a download from a cache: (file name, key, make) -> its bytes; `make` runs on a miss.
-Getter = Callable[[str, str, Callable[[], bytes]], bytes]
-
-
-def _uncached(_name: str, _key: str, make: Callable[[], bytes]) -> bytes:
-    return make()
-
-
 def excel_csv(data: bytes) -> bytes:
     """The CSV with a UTF-8 byte-order mark: Excel then reads the Chinese names as UTF-8 when
     the file is double-clicked (without one it assumes the computer's local encoding)."""
@@ -153,7 +146,7 @@ def excel_csv(data: bytes) -> bytes:
 
 def files(boundaries: Boundaries, countries: tuple[Country, ...],
           layers: tuple[LayerSpec, ...], composites: tuple[CompositeSpec, ...] = (),
-          cached: Getter = _uncached, date: str = "",
+          cached: Memo = made, date: str = "",
           points: tuple[Any, ...] = ()) -> dict[str, bytes]:
     """Every download, as {relative path: bytes}, each through `cached` (a Cache.get).
 
