@@ -41,6 +41,19 @@ class ClassSpec(NamedTuple):
                 **({"rule": self.rule} if self.rule else {})}
 
 
+class Threshold(NamedTuple):
+    """The written rule that separates two neighbouring classes of a layer's value (or of an
+    enum field's classes, `field`): what a source must say for the stronger of the two."""
+
+    between: tuple[str, str]
+    rule: str
+    field: str = ""  # "" for the class the map colours by; else an enum field with classes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"between": list(self.between), "rule": self.rule,
+                **({"field": self.field} if self.field else {})}
+
+
 class FieldSpec(NamedTuple):
     """One layer-specific column of a records file."""
 
@@ -71,6 +84,8 @@ class LayerSpec(NamedTuple):
     located: bool = False  # each record has a place (LOCATION_COLUMNS) and is drawn as a point
     point_color: str = ""  # the enum field whose classes colour the points (e.g. status)
     point_mark: str = ""  # the enum field whose classes' symbols mark the points (e.g. kind)
+    #: the rule between each pair of neighbouring classes (atlas.evidence.thresholds)
+    thresholds: tuple[Threshold, ...] = ()
 
     @property
     def many(self) -> bool:
@@ -110,6 +125,8 @@ class LayerSpec(NamedTuple):
                        for f in self.fields],
             **({"located": True, "point_color": self.point_color,
                 "point_mark": self.point_mark} if self.located else {}),
+            **({"thresholds": [t.to_json() for t in self.thresholds]}
+               if self.thresholds else {}),
         }
 
 
@@ -203,13 +220,27 @@ class CompositeSpec(NamedTuple):
 class ConfidenceRule(NamedTuple):
     """How a record's confidence follows from its sources (layers.toml, `[confidence]`): each
     source kind gives a level; the best supporting source sets it, and sources from more than
-    one publisher (independent) raise it one step."""
+    one publisher (independent) raise it one step. A record resting on one passage (one
+    citation row) of one source of a `secondary` kind is held at `cap` at most."""
 
     kinds: dict[str, str]
     help: dict[str, str]
+    cap: str = ""  # "" for no cap
+    secondary: tuple[str, ...] = ()  # kinds that report others' acts rather than their own
+    cap_rule: str = ""  # the cap in words, for the about page
 
-    def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
-        """The level and a one-line reason, for the supporting sources' kinds by publisher."""
+    def capped(self, kinds_by_publisher: dict[str, set[str]], passages: int) -> bool:
+        """Whether the cap holds a record down: one supporting passage, of a secondary kind,
+        that alone would give more than the cap."""
+        kinds = {k for ks in kinds_by_publisher.values() for k in ks}
+        return (bool(self.cap) and passages == 1 and len(kinds) == 1
+                and next(iter(kinds)) in self.secondary
+                and CONFIDENCE.index(self.kinds[next(iter(kinds))]) > CONFIDENCE.index(self.cap))
+
+    def level(self, kinds_by_publisher: dict[str, set[str]],
+              passages: int = 0) -> tuple[str, str]:
+        """The level and a one-line reason, for the supporting sources' kinds by publisher and
+        the number of supporting citation rows (`passages`)."""
         # Ties between kinds of one level are broken by name, never by set order: the reason
         # is printed on the pages, whose versions must not change from one process to the next.
         kinds = sorted({k for ks in kinds_by_publisher.values() for k in ks},
@@ -218,6 +249,9 @@ class ConfidenceRule(NamedTuple):
             return "low", "no supporting source"
         best = CONFIDENCE.index(self.kinds[kinds[0]])
         reason = f"best source: {kinds[0].replace('_', ' ')} ({CONFIDENCE[best]})"
+        if self.capped(kinds_by_publisher, passages):
+            return self.cap, (f"{reason}; one passage of one {kinds[0].replace('_', ' ')} "
+                              f"source: capped at {self.cap}")
         if len(kinds_by_publisher) > 1 and best < len(CONFIDENCE) - 1:
             best += 1
             reason += f"; {len(kinds_by_publisher)} independent publishers: one step up"
