@@ -1,7 +1,7 @@
-"""Written thresholds and the single-passage cap: every two neighbouring classes of a layer have
+"""Written thresholds and the single-source cap: every two neighbouring classes of a layer have
 the written rule that separates them (layers.toml, `thresholds`), refused when one is missing or
-names a class the layer does not have; the about page shows them; a record resting on one
-passage of one secondary source is held at the cap."""
+names a class the layer does not have; the about page shows them; a record resting on a single
+secondary source is held at the cap."""
 
 from __future__ import annotations
 
@@ -84,12 +84,13 @@ def test_the_about_page_shows_every_threshold(built_site: Path) -> None:
     assert "at most medium" in about  # the cap, in words
 
 
-NEW = "report1,Cloud report,A. Author,Some Institute,2024,https://example.org/r,{kind},,"
+NEW = ("report1,Cloud report,A. Author,Some Institute,2024,https://example.org/r,{kind},,",
+       "report2,Cloud brief,B. Author,Other Institute,2024,https://example.org/b,{kind},,")
 
 
 def add(seeds: Path, kind: str, rows: list[str]) -> None:
     with (seeds / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write(NEW.format(kind=kind) + "\n")
+        f.write("".join(s.format(kind=kind) + "\n" for s in NEW))
     with (seeds / "citations.csv").open("a", encoding="utf-8") as f:
         f.write("".join(r + "\n" for r in rows))
     text = (seeds / "cloud.csv").read_text(encoding="utf-8")
@@ -98,12 +99,16 @@ def add(seeds: Path, kind: str, rows: list[str]) -> None:
 
 @pytest.mark.parametrize("kind,rows,level,capped", [
     ("think_tank", ["cloud,JPN,report1,p. 3,Japan"], "medium", True),
-    ("think_tank", ["cloud,JPN,report1,p. 3,Japan", "cloud,JPN,report1,p. 9,Tokyo"], "high",
+    # more passages (an endnote, a second mention) of the one source: still one source
+    ("think_tank", ["cloud,JPN,report1,p. 3,Japan", "cloud,JPN,report1,p. 9,Tokyo"], "medium",
+     True),
+    # a second, independent publisher lifts the cap (and raises the level a step)
+    ("think_tank", ["cloud,JPN,report1,p. 3,Japan", "cloud,JPN,report2,p. 1,Tokyo"], "high",
      False),
     ("government", ["cloud,JPN,report1,p. 3,Japan"], "high", False),
     ("news", ["cloud,JPN,report1,p. 3,Japan"], "medium", False),
 ])
-def test_one_passage_of_one_secondary_source_is_capped(seeds: Path, kind: str, rows: list[str],
+def test_a_single_secondary_source_is_capped(seeds: Path, kind: str, rows: list[str],
                                                        level: str, capped: bool) -> None:
     add(seeds, kind, rows)
     dataset, problems = evidence.load(seeds)

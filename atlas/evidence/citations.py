@@ -202,24 +202,22 @@ def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str) -> Non
 
 
 def supporting(rec: Record, sources: dict[str, Source],
-               kinds: dict[str, str]) -> tuple[dict[str, set[str]], int]:
+               kinds: dict[str, str]) -> dict[str, set[str]]:
     """A record's supporting sources' kinds by independent publisher (relays folded into their
-    original), and how many supporting citation rows (passages) they make."""
+    original)."""
     by_publisher: dict[str, set[str]] = {}
     unsure: list[str] = []  # republications of an unidentified story
-    passages = 0
     for cit in rec.citations:
         src = sources.get(cit.source)
         if src is None or cit.stance != "supports" or src.kind not in kinds:
             continue
-        passages += 1
         if src.relays.casefold() == UNKNOWN_ORIGIN:
             unsure.append(src.kind)
         else:
             by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
     for kind in unsure:  # it may repeat any of the others: it adds no publisher
         by_publisher.setdefault(min(by_publisher, default="?"), set()).add(kind)
-    return by_publisher, passages
+    return by_publisher
 
 
 def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
@@ -230,9 +228,9 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
     for spec in cfg.layers:
         recs = records[spec.id]
         for ref, rec in recs.items():
-            by_publisher, passages = supporting(rec, sources, cfg.confidence.kinds)
+            by_publisher = supporting(rec, sources, cfg.confidence.kinds)
             _unmarked_relays(rec, sources, str(seeds / spec.file))
-            level, reason = cfg.confidence.level(by_publisher, passages)
+            level, reason = cfg.confidence.level(by_publisher)
             if rec.confidence and rec.confidence != level:
                 if not rec.confidence_reason:
                     problems.append(Problem(

@@ -349,7 +349,7 @@ def confidence_rule(raw: dict[str, Any], check: _Check) -> ConfidenceRule:
 
 def _cap(table: dict[str, Any], bad: Callable[..., None]) -> tuple[str, tuple[str, ...], str]:
     """`cap` (a level), `secondary` (source kinds) and `cap_rule` (the cap in words): a record
-    resting on one passage of one source of a secondary kind is held at the cap at most."""
+    resting on a single secondary source is held at the cap at most."""
     cap = table.get("cap", "")
     if cap not in ("", *CONFIDENCE):
         bad("cap", f"{_shown(cap)} must be one of {', '.join(CONFIDENCE)}")

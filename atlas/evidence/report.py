@@ -26,11 +26,11 @@ def _source_years(rec: Record, dataset: Dataset) -> set[int]:
 
 
 def capped(rec: Record, dataset: Dataset) -> bool:
-    """Whether the single-passage cap holds the record's computed confidence down."""
+    """Whether the single-secondary-source cap holds the record's computed confidence down."""
     rule = dataset.config.confidence if dataset.config else None
     if rule is None:
         return False
-    return rule.capped(*supporting(rec, dataset.sources, rule.kinds))
+    return rule.capped(supporting(rec, dataset.sources, rule.kinds))
 
 
 def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
@@ -62,8 +62,7 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         out.append(f"  {spec.id:<10} {len(recs):>4} records, {len({r.key for r in recs}):>3} "
                    f"countries; one independent publisher {single / len(recs):.0%}; with a year "
                    f"{dated / len(recs):.0%}; year = a supporting source's date "
-                   f"{from_date / len(recs):.0%}; capped (one passage of one secondary "
-                   f"source) {held}")
+                   f"{from_date / len(recs):.0%}; capped (a single secondary source) {held}")
     every = [r for recs in dataset.records.values() for r in recs.values()]
     if every:
         with_url = sum(any(dataset.sources[c.source].url for c in r.citations) for r in every)
@@ -72,7 +71,7 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         out.append(f"Records: {len(every)}; {with_url / len(every):.0%} cite a source with a URL, "
                    f"{with_year / len(every):.0%} have a year; {len(places)} countries have a "
                    f"value in at least one layer; {sum(capped(r, dataset) for r in every)} "
-                   "capped at the single-passage cap")
+                   "capped (a single secondary source)")
         kinds = Counter(s.kind for s in dataset.sources.values())
         out.append("Sources by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     out.append("Citations per source (records citing it / citation rows):")

@@ -220,8 +220,9 @@ class CompositeSpec(NamedTuple):
 class ConfidenceRule(NamedTuple):
     """How a record's confidence follows from its sources (layers.toml, `[confidence]`): each
     source kind gives a level; the best supporting source sets it, and sources from more than
-    one publisher (independent) raise it one step. A record resting on one passage (one
-    citation row) of one source of a `secondary` kind is held at `cap` at most."""
+    one publisher (independent) raise it one step. A record resting on a single publisher whose
+    sources are all of a `secondary` kind (whatever the number of passages) is held at `cap`
+    at most."""
 
     kinds: dict[str, str]
     help: dict[str, str]
@@ -229,18 +230,17 @@ class ConfidenceRule(NamedTuple):
     secondary: tuple[str, ...] = ()  # kinds that report others' acts rather than their own
     cap_rule: str = ""  # the cap in words, for the about page
 
-    def capped(self, kinds_by_publisher: dict[str, set[str]], passages: int) -> bool:
-        """Whether the cap holds a record down: one supporting passage, of a secondary kind,
-        that alone would give more than the cap."""
+    def capped(self, kinds_by_publisher: dict[str, set[str]]) -> bool:
+        """Whether the cap holds a record down: one independent publisher, every supporting
+        source of a secondary kind, one of which alone would give more than the cap."""
         kinds = {k for ks in kinds_by_publisher.values() for k in ks}
-        return (bool(self.cap) and passages == 1 and len(kinds) == 1
-                and next(iter(kinds)) in self.secondary
-                and CONFIDENCE.index(self.kinds[next(iter(kinds))]) > CONFIDENCE.index(self.cap))
+        return (bool(self.cap) and len(kinds_by_publisher) == 1 and bool(kinds)
+                and kinds <= set(self.secondary)
+                and max(CONFIDENCE.index(self.kinds[k]) for k in kinds)
+                > CONFIDENCE.index(self.cap))
 
-    def level(self, kinds_by_publisher: dict[str, set[str]],
-              passages: int = 0) -> tuple[str, str]:
-        """The level and a one-line reason, for the supporting sources' kinds by publisher and
-        the number of supporting citation rows (`passages`)."""
+    def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
+        """The level and a one-line reason, for the supporting sources' kinds by publisher."""
         # Ties between kinds of one level are broken by name, never by set order: the reason
         # is printed on the pages, whose versions must not change from one process to the next.
         kinds = sorted({k for ks in kinds_by_publisher.values() for k in ks},
@@ -249,9 +249,8 @@ class ConfidenceRule(NamedTuple):
             return "low", "no supporting source"
         best = CONFIDENCE.index(self.kinds[kinds[0]])
         reason = f"best source: {kinds[0].replace('_', ' ')} ({CONFIDENCE[best]})"
-        if self.capped(kinds_by_publisher, passages):
-            return self.cap, (f"{reason}; one passage of one {kinds[0].replace('_', ' ')} "
-                              f"source: capped at {self.cap}")
+        if self.capped(kinds_by_publisher):
+            return self.cap, (f"{reason}; a single secondary source: capped at {self.cap}")
         if len(kinds_by_publisher) > 1 and best < len(CONFIDENCE) - 1:
             best += 1
             reason += f"; {len(kinds_by_publisher)} independent publishers: one step up"

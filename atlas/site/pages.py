@@ -338,7 +338,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
             meta_rows = "".join(
                 f"<dt>{label}</dt><dd>{e(r[key])}</dd>"
                 for key, label in (("year", "year"), ("confidence", "confidence"),
-                                   ("confidence_reason", "why"), ("derivation", "derivation"),
+                                   ("confidence_reason", "why"), ("derived", "from the data"),
+                                   ("derivation", "judgement"),
                                    ("note", "note")) if r.get(key) not in (None, ""))
             cites = "".join(
                 f"<li>{'<strong>Against:</strong> ' if x['stance'] == 'contradicts' else ''}"
