@@ -59,16 +59,19 @@ def derived(rec: Record, spec: LayerSpec, sources: dict[str, Source],
     """The generated part of a record's derivation, in sentences: the class and its rule, the
     year and the citation that gives it, and the confidence with what set it. `label` names a
     source for readers (its id by default)."""
-    field = "status" if spec.many else spec.value
-    order = spec.field(field).classes if spec.many and spec.field(field) else spec.classes
-    value = rec.values.get(field)
+    # a count layer's rows: the enum field its thresholds separate (else the one colouring them)
+    field = next((t.field for t in spec.thresholds if t.field), spec.point_color) \
+        if spec.many else spec.value
+    value = rec.values.get(field) if field else None
     parts = []
     if value is not None:
-        values = [c.value for c in order]
-        lower = values[values.index(value) + 1] if value in values[:-1] else ""
-        above = f", over {lower} by the threshold between them" if lower and any(
-            t.between == (value, lower) for t in spec.thresholds) else ""
-        parts.append(f"Class: {field} = {value}, by the codebook's rule for {value}{above}.")
+        near = [t.between[1] if t.between[0] == value else t.between[0]
+                for t in spec.thresholds if value in t.between
+                and t.field == (field if spec.many else "")]
+        named = " and ".join(near)
+        parts.append(f"Class: {field} = {value}, by the codebook's rule for {value}"
+                     + (f" and its threshold{'s' if len(near) > 1 else ''} with {named}"
+                        if near else "") + ".")
     cit, how = year_citation(rec, sources)
     if rec.year is None:
         dated = undated(rec, sources)
