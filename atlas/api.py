@@ -50,9 +50,10 @@ def layer_frame(dataset: Dataset, layer: str):  # -> pandas.DataFrame
 
     Columns: `iso3` and `country` (its English name; for `projects` first the row's `id`), the
     layer's fields (the value the map shows first), `year`, `confidence`, `confidence_reason`,
-    `derivation`, `note` and `sources` (a list of "<source id> <locator>";
-    `dataset.sources[id]` has the bibliography). List fields are Python lists; numbers are
-    nullable (Int64, Float64).
+    `derived` (the derivation's generated part: rule, year's citation, confidence),
+    `derivation` (the hand-written judgement), `note` and `sources` (a list of
+    "<source id> <locator>"; `dataset.sources[id]` has the bibliography). List fields are
+    Python lists; numbers are nullable (Int64, Float64).
     """
     import pandas as pd
 
@@ -67,13 +68,14 @@ def layer_frame(dataset: Dataset, layer: str):  # -> pandas.DataFrame
         row.update({"iso3": rec.key, "country": names.get(rec.key, rec.written)})
         row.update({f.name: rec.values.get(f.name) for f in fields})
         row.update({"year": rec.year, "confidence": rec.confidence,
-                    "confidence_reason": rec.confidence_reason, "derivation": rec.derivation,
+                    "confidence_reason": rec.confidence_reason, "derived": rec.derived,
+                    "derivation": rec.derivation,
                     "note": rec.note,
                     "sources": [f"{c.source} {c.locator}" for c in rec.citations]})
         rows.append(row)
     columns = (["id"] if spec.many else []) + ["iso3", "country", *(f.name for f in fields),
                                                 "year", "confidence", "confidence_reason",
-                                                "derivation", "note", "sources"]
+                                                "derived", "derivation", "note", "sources"]
     frame = pd.DataFrame(rows, columns=columns)
     types = {f.name: _DTYPES.get(f.type, "string") for f in fields}
     types.update({c: "string" for c in columns if c not in types and c != "sources"},

@@ -68,8 +68,8 @@ def test_share_out_of_range(seeds: Path) -> None:
 
 def test_wrong_type_and_unknown_class(seeds: Path) -> None:
     edit(seeds / "cloud.csv", ",25,", ",25%,")
-    edit(seeds / "safe_city.csv", "Serbia,,medium,vendor's own claim,,,vendor_claim",
-         "Serbia,,medium,vendor's own claim,,,vendor_claims")
+    edit(seeds / "safe_city.csv", "not the fact's → empty.,vendor_claim,",
+         "not the fact's → empty.,vendor_claims,")
     errs = errors(seeds)
     assert any("cloud.csv:3: share_pct: '25%' is not a number" in e for e in errs)
     assert any("safe_city.csv:2: status: unknown value 'vendor_claims'" in e

@@ -201,6 +201,25 @@ def _unmarked_relays(rec: Record, sources: dict[str, Source], shown: str) -> Non
                                         f"relays = {a.id}", warning=True))
 
 
+def supporting(rec: Record, sources: dict[str, Source],
+               kinds: dict[str, str]) -> dict[str, set[str]]:
+    """A record's supporting sources' kinds by independent publisher (relays folded into their
+    original)."""
+    by_publisher: dict[str, set[str]] = {}
+    unsure: list[str] = []  # republications of an unidentified story
+    for cit in rec.citations:
+        src = sources.get(cit.source)
+        if src is None or cit.stance != "supports" or src.kind not in kinds:
+            continue
+        if src.relays.casefold() == UNKNOWN_ORIGIN:
+            unsure.append(src.kind)
+        else:
+            by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
+    for kind in unsure:  # it may repeat any of the others: it adds no publisher
+        by_publisher.setdefault(min(by_publisher, default="?"), set()).add(kind)
+    return by_publisher
+
+
 def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, Source],
                       cfg: Config, seeds: Path) -> None:
     """Give every record the confidence the rule computes from its supporting sources; a typed
@@ -209,18 +228,7 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
     for spec in cfg.layers:
         recs = records[spec.id]
         for ref, rec in recs.items():
-            by_publisher: dict[str, set[str]] = {}
-            unsure: list[str] = []  # republications of an unidentified story
-            for cit in rec.citations:
-                src = sources[cit.source]
-                if cit.stance != "supports" or src.kind not in cfg.confidence.kinds:
-                    continue
-                if src.relays.casefold() == UNKNOWN_ORIGIN:
-                    unsure.append(src.kind)
-                else:
-                    by_publisher.setdefault(outlet(src, sources), set()).add(src.kind)
-            for kind in unsure:  # it may repeat any of the others: it adds no publisher
-                by_publisher.setdefault(min(by_publisher, default="?"), set()).add(kind)
+            by_publisher = supporting(rec, sources, cfg.confidence.kinds)
             _unmarked_relays(rec, sources, str(seeds / spec.file))
             level, reason = cfg.confidence.level(by_publisher)
             if rec.confidence and rec.confidence != level:
@@ -231,6 +239,6 @@ def settle_confidence(records: dict[str, dict[str, Record]], sources: dict[str, 
                         "leave it empty to use the rule, or give confidence_reason for the "
                         "override"))
                     continue
-                level = rec.confidence
                 reason = f"{rec.confidence_reason} (the rule alone gives {level}: {reason})"
+                level = rec.confidence
             recs[ref] = rec._replace(confidence=level, confidence_reason=reason)

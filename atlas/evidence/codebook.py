@@ -36,6 +36,7 @@ from atlas.evidence.schema import (
     LayerSpec,
 )
 from atlas.evidence.tableschema import output_columns
+from atlas.evidence.thresholds import _thresholds
 from atlas.evidence.tomlcheck import (
     _ID,
     _Check,
@@ -128,11 +129,13 @@ def _layer(entry: Any, n: int, check: _Check) -> LayerSpec | None:
         elif not many and field is not None and field.type != "class":
             bad("value", f"the field the map colours by, {value!r}, must have type = 'class'")
     located, point_color, point_mark = _points(entry, bad, fields)
+    thresholds = _thresholds(entry, bad, classes, fields, many)
     if len(check.problems) > before:
         return None
     return LayerSpec(id=lid, title=title, file=file, value=value, scale=scale,  # type: ignore[arg-type]
                      description=description, classes=classes, fields=fields, rows=rows,
-                     located=located, point_color=point_color, point_mark=point_mark)
+                     located=located, point_color=point_color, point_mark=point_mark,
+                     thresholds=thresholds)
 
 
 def _points(entry: dict[str, Any], bad: Callable[..., None],
@@ -324,7 +327,7 @@ def confidence_rule(raw: dict[str, Any], check: _Check) -> ConfidenceRule:
         bad("kinds", "is required: a table of source kinds and the level each gives",
             "kinds = { government = \"high\", news = \"medium\" }")
         return ConfidenceRule({"unknown": "low"}, {})
-    _known_keys(table, ("kinds", "help"), bad)
+    _known_keys(table, ("kinds", "help", "cap", "secondary", "cap_rule"), bad)
     kinds: dict[str, str] = {}
     for kind, level in table["kinds"].items():
         if not _ID.fullmatch(kind) or level not in CONFIDENCE:
@@ -339,7 +342,35 @@ def confidence_rule(raw: dict[str, Any], check: _Check) -> ConfidenceRule:
     for kind in helps:
         if kind not in table["kinds"]:
             bad("help", f"{kind!r} is not one of the kinds")
-    return ConfidenceRule(kinds or {"unknown": "low"}, dict(helps))
+    cap, secondary, cap_rule = _cap(table, bad)
+    return ConfidenceRule(kinds or {"unknown": "low"}, dict(helps), cap,
+                          tuple(k for k in secondary if k in kinds), cap_rule)
+
+
+def _cap(table: dict[str, Any], bad: Callable[..., None]) -> tuple[str, tuple[str, ...], str]:
+    """`cap` (a level), `secondary` (source kinds) and `cap_rule` (the cap in words): a record
+    resting on a single secondary source is held at the cap at most."""
+    cap = table.get("cap", "")
+    if cap not in ("", *CONFIDENCE):
+        bad("cap", f"{_shown(cap)} must be one of {', '.join(CONFIDENCE)}")
+        cap = ""
+    secondary = table.get("secondary", [])
+    if not isinstance(secondary, list) or not all(isinstance(k, str) for k in secondary):
+        bad("secondary", "must be a list of source kinds", 'secondary = ["news", "think_tank"]')
+        secondary = []
+    for kind in secondary:
+        if kind not in table["kinds"]:
+            bad("secondary", f"{kind!r} is not one of the kinds",
+                f"kinds: {', '.join(table['kinds'])}")
+    cap_rule = table.get("cap_rule", "")
+    if not isinstance(cap_rule, str):
+        bad("cap_rule", f"must be text in quotes, got {_shown(cap_rule)}")
+        cap_rule = ""
+    if cap and not secondary:
+        bad("secondary", "a cap needs the source kinds it applies to")
+    if cap and not cap_rule.strip():
+        bad("cap_rule", "a cap needs its rule in words (shown on the about page)")
+    return cap, tuple(secondary), cap_rule
 
 
 def codebook_rules(raw: dict[str, Any], check: _Check) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas.errors import AtlasError, Problem, Problems, collecting, collector
-from atlas.evidence import codebook, locations, quotes
+from atlas.evidence import codebook, derive, locations, quotes
 from atlas.evidence.citations import _report_missing_documents, load_citations, settle_confidence
 from atlas.evidence.model import (
     AGGREGATES_FILE,
@@ -76,6 +76,7 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
             _load_imported(folder, cfg, known, names, records, sources, docs)
         _place(cfg, records, seeds, bounds, memo)
         settle_confidence(records, sources, cfg, seeds)
+        _derive(cfg, records, sources, seeds)
         aggregates = load_aggregates(seeds, sources, docs)
         _report_missing_documents(seeds, docs)
         extra = sorted(p.name for p in seeds.glob("*.csv")
@@ -89,6 +90,21 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
         # is counted, not listed.
         return Dataset(cfg.layers, records, sources, aggregates, cfg.composites, cfg.meta, cfg,
                        companies), problems.trimmed(MAX_PROBLEMS + 1)
+
+
+def _derive(cfg: Config, records: dict[str, dict[str, Record]], sources: dict[str, Source],
+            seeds: Path) -> None:
+    """Give every record the generated part of its derivation; warn of hand-written records
+    whose year (or its absence) the codebook's year rule does not account for
+    (atlas.evidence.derive)."""
+    for spec in cfg.layers:
+        recs = records[spec.id]
+        for ref, rec in recs.items():
+            recs[ref] = rec._replace(derived=derive.derived(rec, spec, sources))
+    own = {spec.id: {k: r for k, r in records[spec.id].items() if not r.origin}
+           for spec in cfg.layers}
+    derive.report_years(own, cfg.layers, sources, lambda spec: str(seeds / spec.file),
+                          collector())
 
 
 def load_valid(seeds: Path, documents: Path | None = None, check_quotes: bool = True) -> Dataset:

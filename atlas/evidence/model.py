@@ -109,6 +109,8 @@ class Record(NamedTuple):
     id: str = ""  # in layers with several records per country
     location: Location | None = None  # in layers with located = true
     origin: str = ""  # "" for a hand-written record, else the import's name (aiddata)
+    #: the derivation's generated part: rule, year's citation, confidence (atlas.evidence.derive)
+    derived: str = ""
 
     @property
     def ref(self) -> str:

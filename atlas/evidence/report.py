@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from atlas.errors import Problem
+from atlas.evidence.citations import supporting
 from atlas.evidence.model import Dataset, Record, outlet
 
 
@@ -22,6 +23,14 @@ def _source_years(rec: Record, dataset: Dataset) -> set[int]:
         if c.stance == "supports" and date[:4].isdigit() and date[:4].isascii():
             out.add(int(date[:4]))
     return out
+
+
+def capped(rec: Record, dataset: Dataset) -> bool:
+    """Whether the single-secondary-source cap holds the record's computed confidence down."""
+    rule = dataset.config.confidence if dataset.config else None
+    if rule is None:
+        return False
+    return rule.capped(supporting(rec, dataset.sources, rule.kinds))
 
 
 def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
@@ -49,10 +58,11 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         single = sum(len(_outlets(r, dataset)) <= 1 for r in recs)
         dated = sum(r.year is not None for r in recs)
         from_date = sum(r.year is not None and r.year in _source_years(r, dataset) for r in recs)
+        held = sum(capped(r, dataset) for r in recs)
         out.append(f"  {spec.id:<10} {len(recs):>4} records, {len({r.key for r in recs}):>3} "
                    f"countries; one independent publisher {single / len(recs):.0%}; with a year "
                    f"{dated / len(recs):.0%}; year = a supporting source's date "
-                   f"{from_date / len(recs):.0%}")
+                   f"{from_date / len(recs):.0%}; capped (a single secondary source) {held}")
     every = [r for recs in dataset.records.values() for r in recs.values()]
     if every:
         with_url = sum(any(dataset.sources[c.source].url for c in r.citations) for r in every)
@@ -60,7 +70,8 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         places = {r.key for r in every}
         out.append(f"Records: {len(every)}; {with_url / len(every):.0%} cite a source with a URL, "
                    f"{with_year / len(every):.0%} have a year; {len(places)} countries have a "
-                   "value in at least one layer")
+                   f"value in at least one layer; {sum(capped(r, dataset) for r in every)} "
+                   "capped (a single secondary source)")
         kinds = Counter(s.kind for s in dataset.sources.values())
         out.append("Sources by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     out.append("Citations per source (records citing it / citation rows):")

@@ -41,6 +41,19 @@ class ClassSpec(NamedTuple):
                 **({"rule": self.rule} if self.rule else {})}
 
 
+class Threshold(NamedTuple):
+    """The written rule that separates two neighbouring classes of a layer's value (or of an
+    enum field's classes, `field`): what a source must say for the stronger of the two."""
+
+    between: tuple[str, str]
+    rule: str
+    field: str = ""  # "" for the class the map colours by; else an enum field with classes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"between": list(self.between), "rule": self.rule,
+                **({"field": self.field} if self.field else {})}
+
+
 class FieldSpec(NamedTuple):
     """One layer-specific column of a records file."""
 
@@ -71,6 +84,8 @@ class LayerSpec(NamedTuple):
     located: bool = False  # each record has a place (LOCATION_COLUMNS) and is drawn as a point
     point_color: str = ""  # the enum field whose classes colour the points (e.g. status)
     point_mark: str = ""  # the enum field whose classes' symbols mark the points (e.g. kind)
+    #: the rule between each pair of neighbouring classes (atlas.evidence.thresholds)
+    thresholds: tuple[Threshold, ...] = ()
 
     @property
     def many(self) -> bool:
@@ -110,6 +125,8 @@ class LayerSpec(NamedTuple):
                        for f in self.fields],
             **({"located": True, "point_color": self.point_color,
                 "point_mark": self.point_mark} if self.located else {}),
+            **({"thresholds": [t.to_json() for t in self.thresholds]}
+               if self.thresholds else {}),
         }
 
 
@@ -203,10 +220,24 @@ class CompositeSpec(NamedTuple):
 class ConfidenceRule(NamedTuple):
     """How a record's confidence follows from its sources (layers.toml, `[confidence]`): each
     source kind gives a level; the best supporting source sets it, and sources from more than
-    one publisher (independent) raise it one step."""
+    one publisher (independent) raise it one step. A record resting on a single publisher whose
+    sources are all of a `secondary` kind (whatever the number of passages) is held at `cap`
+    at most."""
 
     kinds: dict[str, str]
     help: dict[str, str]
+    cap: str = ""  # "" for no cap
+    secondary: tuple[str, ...] = ()  # kinds that report others' acts rather than their own
+    cap_rule: str = ""  # the cap in words, for the about page
+
+    def capped(self, kinds_by_publisher: dict[str, set[str]]) -> bool:
+        """Whether the cap holds a record down: one independent publisher, every supporting
+        source of a secondary kind, one of which alone would give more than the cap."""
+        kinds = {k for ks in kinds_by_publisher.values() for k in ks}
+        return (bool(self.cap) and len(kinds_by_publisher) == 1 and bool(kinds)
+                and kinds <= set(self.secondary)
+                and max(CONFIDENCE.index(self.kinds[k]) for k in kinds)
+                > CONFIDENCE.index(self.cap))
 
     def level(self, kinds_by_publisher: dict[str, set[str]]) -> tuple[str, str]:
         """The level and a one-line reason, for the supporting sources' kinds by publisher."""
@@ -218,6 +249,8 @@ class ConfidenceRule(NamedTuple):
             return "low", "no supporting source"
         best = CONFIDENCE.index(self.kinds[kinds[0]])
         reason = f"best source: {kinds[0].replace('_', ' ')} ({CONFIDENCE[best]})"
+        if self.capped(kinds_by_publisher):
+            return self.cap, (f"{reason}; a single secondary source: capped at {self.cap}")
         if len(kinds_by_publisher) > 1 and best < len(CONFIDENCE) - 1:
             best += 1
             reason += f"; {len(kinds_by_publisher)} independent publishers: one step up"

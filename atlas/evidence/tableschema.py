@@ -15,6 +15,9 @@ from atlas.evidence.schema import CONFIDENCE, PRECISIONS, CompositeSpec, FieldSp
 #: How the CSVs write "no data" (no record): an empty cell.
 NO_DATA = ""
 _LIST = "a list, '; '-separated"
+_DERIVED = ("the derivation's part generated from the record: the rule that gave the class, the "
+            "citation that gave the year, what set, raised or capped the confidence")
+_JUDGEMENT = "the derivation's hand-written part: the judgement the rules leave to a person"
 
 
 class Column(NamedTuple):
@@ -87,6 +90,8 @@ def columns(layers: tuple[LayerSpec, ...],
                          f"'<source id> <locator>' ({_LIST}); see the package's sources", lid))
         if not spec.many:  # a many-row layer's rows are listed by id, their fields not spread
             cols += [_field_column(spec, f) for f in spec.fields if f.name != spec.value]
+            cols += [_col(f"{lid}_derived", "string", _DERIVED, lid),
+                     _col(f"{lid}_derivation", "string", _JUDGEMENT, lid)]
     for comp in composites:
         cols += [_col(comp.id, "string", f"{comp.title}: the class of the score", comp.id,
                       enum=[c.value for c in comp.classes]),
@@ -135,6 +140,8 @@ def point_columns(spec: LayerSpec) -> list[Column]:
                   enum=list(CONFIDENCE)),
              _col("origin", "string", "'' for a hand-entered record, else the database it was "
                   "imported from (aiddata)", lid),
+             _col("derived", "string", _DERIVED, lid),
+             _col("derivation", "string", _JUDGEMENT, lid),
              _col("source_urls", "string", f"the sources' addresses ({_LIST})", lid),
              _col("sources", "string",
                   f"'<source id> <locator>' ({_LIST}); see the package's sources", lid)]

@@ -33,6 +33,7 @@ def row(point: Point, sources: dict[str, Source], with_point: bool = True) -> di
     out.update(rec.values)
     out.update({
         "year": rec.year, "confidence": rec.confidence, "origin": rec.origin,
+        "derived": rec.derived, "derivation": rec.derivation,
         "source_urls": list(dict.fromkeys(sources[c.source].url for c in rec.citations
                                           if c.source in sources and sources[c.source].url)),
         "sources": [f"{c.source} {c.locator}" for c in rec.citations],

@@ -51,6 +51,8 @@ def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
     for f in spec.fields:
         if f.name != spec.value:
             props[f"{spec.id}_{f.name}"] = rec.values.get(f.name) if rec else None
+    props[f"{spec.id}_derived"] = rec.derived if rec else None
+    props[f"{spec.id}_derivation"] = (rec.derivation or None) if rec else None
     return props
 
 

@@ -132,6 +132,20 @@ def _vocabularies(spec: LayerSpec) -> str:
     return "".join(parts)
 
 
+def _thresholds(spec: LayerSpec) -> str:
+    """The written rule between every two neighbouring classes (layers.toml, `thresholds`)."""
+    if not spec.thresholds:
+        return ""
+    rows = "".join(
+        f'<tr id="{rule_id("threshold", spec.id, *((t.field,) if t.field else ()), *t.between)}">'
+        f"<td>{e(t.field or spec.value)}</td><td><code>{e(t.between[0])}</code> / "
+        f"<code>{e(t.between[1])}</code></td><td>{e(t.rule)}</td></tr>" for t in spec.thresholds)
+    return ("<h4>Between neighbouring classes</h4><p>What separates each class from the next one "
+            "down: a record takes the stronger class only when its sources meet the rule.</p>"
+            '<table class="atlas-table atlas-codebook atlas-thresholds"><thead><tr><th>field</th>'
+            f"<th>classes</th><th>threshold</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
 #: How the databases that records can be imported from are cited, and their licences.
 IMPORTED = {
     "aiddata": "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0. AidData at "
@@ -188,7 +202,8 @@ def about(dataset: Dataset, meta: dict[str, Any]) -> str:
         layers.append(f'<section id="layer-{e(spec.id)}"><h3>{e(spec.title)}</h3>'
                       f"<p>{e(spec.description)}</p>{classes}"
                       "<p>No record = <em>no data</em> (hatched grey); the class <code>none</code> "
-                      f"means a source says there is none.</p>{_vocabularies(spec)}</section>")
+                      f"means a source says there is none.</p>{_thresholds(spec)}"
+                      f"{_vocabularies(spec)}</section>")
     for comp in dataset.composites:
         parts = "".join(
             f"<li>{e(c.layer)} — weight {e(c.weight)}; scores: "
@@ -251,6 +266,8 @@ atlas's own words or as a short verbatim quote. The codebook below decides each 
 than one publisher raise it one step. Publishers are counted once per story: an article that
 republishes another's story (a wire copy, a relayed report) counts with the story it repeats.
 A record may state another level only with its reason.</p>
+{'<p id="confidence-cap"><strong>Cap:</strong> ' + e(cfg.confidence.cap_rule) + '</p>'
+ if cfg and cfg.confidence.cap_rule else ''}
 <table class="atlas-table"><thead><tr><th>source kind</th><th>what it is</th><th>level alone</th></tr>
 </thead><tbody>{kinds}</tbody></table>
 {''.join(layers)}
@@ -321,7 +338,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
             meta_rows = "".join(
                 f"<dt>{label}</dt><dd>{e(r[key])}</dd>"
                 for key, label in (("year", "year"), ("confidence", "confidence"),
-                                   ("confidence_reason", "why"), ("derivation", "derivation"),
+                                   ("confidence_reason", "why"), ("derived", "from the data"),
+                                   ("derivation", "judgement"),
                                    ("note", "note")) if r.get(key) not in (None, ""))
             cites = "".join(
                 f"<li>{'<strong>Against:</strong> ' if x['stance'] == 'contradicts' else ''}"

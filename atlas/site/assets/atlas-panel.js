@@ -228,7 +228,8 @@
     });
     dl.appendChild(el("dt", { text: "confidence" }));
     dl.appendChild(el("dd", { text: rec.confidence + (rec.confidence_reason ? ": " + rec.confidence_reason : "") }));
-    if (rec.derivation) { dl.appendChild(el("dt", { text: "derivation" })); dl.appendChild(el("dd", { text: rec.derivation })); }
+    if (rec.derived) { dl.appendChild(el("dt", { text: "from the data" })); dl.appendChild(el("dd", { className: "atlas-derived", text: rec.derived })); }
+    if (rec.derivation) { dl.appendChild(el("dt", { text: "judgement" })); dl.appendChild(el("dd", { text: rec.derivation })); }
     if (rec.note) { dl.appendChild(el("dt", { text: "note" })); dl.appendChild(el("dd", { text: rec.note })); }
     box.appendChild(dl);
     var ol = el("ol", { className: "atlas-sources" }), n = rec.citations.length;
@@ -328,7 +329,8 @@
     row("precision", PRECISION[p.precision] || p.precision);
     if (p.precision !== "country") row("drawn at", p.lat.toFixed(4) + ", " + p.lon.toFixed(4) + " (lat, lon)");
     row("confidence", item.confidence ? item.confidence + (item.confidence_reason ? ": " + item.confidence_reason : "") : null);
-    row("derivation", item.derivation);
+    row("from the data", item.derived);
+    row("judgement", item.derivation);
     row("note", item.note);
     row("needs review", f.review);
     row("origin", item.origin === "aiddata" || p.origin === "aiddata" ? "imported from AidData's Global Chinese Development Finance dataset" : null);
