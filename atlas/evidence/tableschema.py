@@ -81,8 +81,12 @@ def columns(layers: tuple[LayerSpec, ...],
                           minimum=1),
                      _col(f"{lid}_items", "string", f"the rows' ids ({_LIST})", lid)]
         else:
-            cols.append(_col(f"{lid}_confidence", "string", "computed from the sources' kinds",
-                             lid, enum=list(CONFIDENCE)))
+            cols += [_col(f"{lid}_confidence", "string", "computed from the sources' kinds",
+                          lid, enum=list(CONFIDENCE)),
+                     _col(f"{lid}_steps", "string", "the class in force year by year, oldest "
+                          "first, as '<class> <year>' ('; '-separated), ending with the value "
+                          "and year above; empty = no earlier step (the value holds from its "
+                          "year). Each step's sources: the country page", lid)]
         cols.append(_col(f"{lid}_sources", "string",
                          f"'<source id> <locator>' ({_LIST}); see the package's sources", lid))
         if not spec.many:  # a many-row layer's rows are listed by id, their fields not spread

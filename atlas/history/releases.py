@@ -46,6 +46,10 @@ def _entry(layer: str, value_field: str, rec: Record) -> dict[str, Any]:
         values.update({"precision": loc.precision, "place": loc.place, "city": loc.city,
                        "lon": loc.lon, "lat": loc.lat})
     values["sources"] = [f"{c.source} {c.locator}" for c in rec.citations]
+    if rec.steps:  # earlier classes: a change like any other value, each with its sources
+        values["steps"] = [f"{s.value} {s.year} ("
+                           + "; ".join(f"{c.source} {c.locator}" for c in s.citations) + ")"
+                           for s in rec.steps]
     return {"layer": layer, "key": rec.ref, "country": rec.key,
             "values": {k: v for k, v in values.items() if v not in (None, "", [])}}
 

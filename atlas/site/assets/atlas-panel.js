@@ -150,7 +150,7 @@
     copy.addEventListener("click", function () { self.copyLink(copied); });
     p.appendChild(el("p", { className: "atlas-panel-links" }, [Object.keys(c.layers).length ? el("a", { href: "country/" + encodeURIComponent(iso3) + ".html",
       id: "atlas-country-page", text: "Country page (to cite or print)" }) : null, Object.keys(c.layers).length ? " · " : null, copy, copied]));
-    if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked and not shown on the map as of " + this.asOf + "." }));
+    if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked, and the map shows their earlier step in force then, or no data." }));
     var active = layersById[this.layer];
     [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {
       var rec = c.layers[layer.id];
@@ -172,7 +172,10 @@
         p.appendChild(section);
         return;
       }
-      var later = self.asOf !== null && !self.record(iso3, layer.id) ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." }) : null;
+      var shown = self.asOf !== null ? self.record(iso3, layer.id) : rec;
+      var later = !shown ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." })
+        : shown.step ? el("p", { className: "atlas-later atlas-step-shown", text: "Dated after " + self.asOf + ": as of " + self.asOf + " the map shows the earlier step, " +
+          valueLabel(layer, shown) + " (" + shown.year + ")." }) : null;
       if (later) section.appendChild(later);
       var report = layer.rows === "composite" ? null : reportLink(layer.id, iso3, rec.value);
       if (layer.rows === "many") {
@@ -190,6 +193,7 @@
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
         el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" }), report ? " · " : null, report]));
       section.appendChild(self.recordDetails(layer, rec, false));
+      if (rec.steps && rec.steps.length) section.appendChild(self.stepsList(layer, rec));
       p.appendChild(section);
     });
     p.classList.add("open");
@@ -212,6 +216,22 @@
     ]));
     box.appendChild(el("p", { className: "atlas-formula", text: "Score = weighted mean of the scores of the components with data" + (rec.missing.length ? "; missing: " + rec.missing.map(function (m) { return layersById[m].title; }).join(", ") + " (left out, not counted as zero)." : ".") }));
     return box;
+  };
+
+  /* A record's earlier steps, oldest first, then its own class: each with its year, confidence
+     and sources (steps.csv). */
+  AtlasSite.prototype.stepsList = function (layer, rec) {
+    var ol = el("ol", { className: "atlas-steps" });
+    rec.steps.forEach(function (s) {
+      ol.appendChild(el("li", { "data-year": String(s.year) }, [el("span", { className: "value", text: valueLabel(layer, s) }), " from " + s.year + " (confidence " + s.confidence + ")",
+        el("ul", { className: "atlas-sources" }, s.citations.map(function (cit) {
+          var src = D.sources[cit.source] || { title: cit.source };
+          return el("li", {}, [link(src.url, src.title), ", " + cit.locator, cit.evidence ? el("p", { text: cit.evidence }) : null,
+            cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null]);
+        }))]));
+    });
+    ol.appendChild(el("li", { "data-year": String(rec.year) }, [el("span", { className: "value", text: valueLabel(layer, rec) }), " from " + rec.year + " (this record, sources above)"]));
+    return el("div", { className: "atlas-record" }, [el("p", { text: "Steps in time:" }), ol]);
   };
 
   /* A record's fields, confidence, notes and numbered sources with quotes. */

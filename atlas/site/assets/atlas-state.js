@@ -106,7 +106,8 @@
     Object.keys(D.countries).forEach(function (k) {
       var layers = D.countries[k].layers;
       Object.keys(layers).forEach(function (lid) {
-        (layers[lid].years || [layers[lid].year]).forEach(function (y) { if (typeof y === "number") years[y] = true; });
+        var rec = layers[lid], steps = (rec.steps || []).map(function (s) { return s.year; });
+        (rec.years || [rec.year]).concat(steps).forEach(function (y) { if (typeof y === "number") years[y] = true; });
       });
     });
     return Object.keys(years).map(Number).sort(function (a, b) { return b - a; });
@@ -267,9 +268,19 @@
 
   /* ---- State: the records as of the chosen year, the company filter ---- */
 
-  /* Each country's records as of this.asOf: a record dated after it is left out (no data then);
-     a record without a year is always shown (the legend says so, the table marks it *);
-     counts and composite scores are recomputed from what is left. */
+  /* The step of a record in force in year Y (the latest one at or before Y), as a summary
+     marked `step` (its citations are in the record's details), or null. */
+  function stepAsOf(rec, Y) {
+    var earlier = (rec.steps || []).filter(function (s) { return s.year <= Y; });
+    if (!earlier.length) return null;
+    var s = earlier[earlier.length - 1];
+    return { value: s.value, year: s.year, confidence: s.confidence, step: true, latest: rec };
+  }
+
+  /* Each country's records as of this.asOf: a record dated after it shows the earlier step in
+     force then (steps.csv), else is left out (no data then); a record without a year is always
+     shown (the legend says so, the table marks it *); counts and composite scores are
+     recomputed from what is left. */
   AtlasSite.prototype.computeRecords = function () {
     var Y = this.asOf, out = {};
     Object.keys(D.countries).forEach(function (k) {
@@ -286,6 +297,9 @@
             year: dated.length ? Math.max.apply(null, dated) : null };
         } else if (typeof rec.year !== "number" || rec.year <= Y) {
           got[l.id] = rec;
+        } else {
+          var step = stepAsOf(rec, Y);
+          if (step) got[l.id] = step;
         }
       });
       D.layers.forEach(function (l) {
@@ -358,6 +372,7 @@
   A.valueLabel = valueLabel;
   A.isPhone = isPhone;
   A.compositeScore = compositeScore;
+  A.stepAsOf = stepAsOf;
   A.init = function (map) { return new AtlasSite(map); };
 })();
 
