@@ -145,6 +145,14 @@ def test_the_downloads_carry_the_steps(real_site: Path) -> None:
     assert "forum_steps" in [f["name"] for f in fields]
 
 
+def test_the_country_page_lists_the_steps_with_their_sources(real_site: Path) -> None:
+    text = (real_site / "country" / "ZMB.html").read_text("utf-8")
+    steps = text[text.index("Steps in time"):]
+    years = [steps.index(f'data-year="{y}"') for y in (2013, 2016, 2022)]
+    assert years == sorted(years)  # oldest first, the record's own last
+    assert "Cancelled / withdrawn" in steps and "Zambia Withdraws A $210 Million CCTV" in steps
+
+
 @pytest.mark.browser
 def test_as_of_a_year_shows_the_step_in_force_on_map_table_and_panel(offline_page,
                                                                      real_site: Path) -> None:

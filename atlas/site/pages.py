@@ -292,6 +292,22 @@ def report_link(meta: dict[str, Any], layer: str, c: Country, value: str) -> str
             f"with this value</a>")
 
 
+def _steps(dataset: Dataset, steps: list[dict[str, Any]], labels: dict[str, str],
+           rec: dict[str, Any]) -> str:
+    """A record's earlier classes (steps.csv), oldest first, each with its sources; "" if none."""
+    if not steps:
+        return ""
+    items = "".join(
+        f'<li data-year="{e(s["year"])}"><strong>{e(labels.get(s["value"], s["value"]))}</strong>'
+        f' from {e(s["year"])} (confidence {e(s["confidence"])})<ul>' + "".join(
+            f"<li>{source_line(dataset, x['source'])}, {e(x['locator'])}"
+            f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}</li>"
+            for x in s["citations"]) + "</ul></li>" for s in steps)
+    items += (f'<li data-year="{e(rec["year"])}"><strong>{e(labels.get(rec["value"], rec["value"]))}'
+              f'</strong> from {e(rec["year"])} (this record, sources above)</li>')
+    return f'<p>Steps in time:</p><ol class="atlas-steps">{items}</ol>'
+
+
 def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
     """One country's page: every layer's value, details and numbered sources."""
     parts = []
@@ -329,7 +345,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
                 f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}"
                 f"{'<blockquote>“' + e(x['quote']) + '”</blockquote>' if x['quote'] else ''}</li>"
                 for x in r["citations"])
-            parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>")
+            parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>"
+                         + _steps(dataset, r.get("steps", []), labels, r))
     for comp in dataset.composites:
         rec = c.layers.get(comp.id)
         parts.append(f"<h2>{e(comp.title)}</h2>" + (

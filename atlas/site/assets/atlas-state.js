@@ -274,7 +274,7 @@
     var earlier = (rec.steps || []).filter(function (s) { return s.year <= Y; });
     if (!earlier.length) return null;
     var s = earlier[earlier.length - 1];
-    return { value: s.value, year: s.year, confidence: s.confidence, step: true, latest: rec };
+    return { value: s.value, year: s.year, confidence: s.confidence, step: true };
   }
 
   /* Each country's records as of this.asOf: a record dated after it shows the earlier step in
