@@ -59,8 +59,10 @@ def values_as_of(cfg: Config, layers: dict[str, Any], year: int | None) -> dict[
             continue
         if year is None:
             out[spec.id] = rec["value"]
-        elif spec.many:
-            kept = [y for y in rec["years"] if y is None or y <= year]
+        elif spec.many:  # an item dated later counts from its first step (steps.csv)
+            steps = rec.get("step_years") or [[] for _ in rec["years"]]
+            kept = [y for y, earlier in zip(rec["years"], steps, strict=True)
+                    if y is None or y <= year or any(s <= year for s in earlier)]
             if kept:
                 out[spec.id] = spec.class_for_count(len(kept))
         elif not isinstance(rec.get("year"), int) or rec["year"] <= year:
@@ -74,7 +76,8 @@ def values_as_of(cfg: Config, layers: dict[str, Any], year: int | None) -> dict[
 
 def without_steps(layers: dict[str, Any]) -> dict[str, Any]:
     """A country's records as if none had earlier steps."""
-    return {lid: {k: v for k, v in rec.items() if k != "steps"} for lid, rec in layers.items()}
+    return {lid: {k: v for k, v in rec.items() if k not in ("steps", "step_years")}
+            for lid, rec in layers.items()}
 
 
 def unrounded(scored: dict[str, Any]) -> float:

@@ -15,7 +15,7 @@ from atlas import build, evidence
 from atlas.cli import cli
 from atlas.evidence.steps import in_force
 from atlas.history import releases
-from tests.conftest import REPO, wait_for_panel
+from tests.conftest import REPO, edit_record, wait_for_panel
 
 HEADER = "layer,country,value,year,source,locator,quote,evidence\n"
 #: A step for the fixture's Zambia (forum high 2024): made up for these tests, in a copy.
@@ -56,7 +56,7 @@ def test_a_step_is_read_with_its_citation_and_confidence(seeds: Path) -> None:
      "2024 is not before the record's own year (2024)", "forum.csv line 2) is the latest"),
     ("forum,Zambia,medium,2o23,thibaut2026,L387,,x\n", "year", "'2o23' is not a year", ""),
     ("forum,Cuba,medium,2023,thibaut2026,L373,,x\n", "year",
-     "the forum record of CUB has no year", "give the record its year in forum.csv"),
+     "the forum record CUB has no year", "give the record its year in forum.csv"),
     ("forum,France,medium,2023,thibaut2026,L387,,x\n", "country",
      "no forum record for 'France' (FRA)", "add the record to forum.csv first"),
     ("forun,Zambia,medium,2023,thibaut2026,L387,,x\n", "layer", "unknown layer 'forun'",
@@ -64,8 +64,12 @@ def test_a_step_is_read_with_its_citation_and_confidence(seeds: Path) -> None:
     ("forum,Zambia,medium,2023,thibaut2026,,,x\n", "locator", "is required", "para 1"),
     ("forum,Zambia,medium,2023,thibaut2026,L387,,\n", "evidence", "no evidence and no quote",
      ""),
-    ("projects,tur-5g,1,2020,thibaut2026,L387,,x\n", "layer",
-     "the projects layer has several records per country", ""),
+    ("projects,sau-cloud-jx,agreed,2020,thibaut2026,L338,,x\n", "country",
+     "no projects record with id 'sau-cloud-jx'", "did you mean 'sau-cloud-jv'?"),
+    ("projects,sau-cloud-jv,operatng,2020,thibaut2026,L338,,x\n", "value",
+     "'operatng' is not a class of 'status' in the projects layer", "did you mean 'operating'?"),
+    ("forum,Zambia,medium,2023,thibaut2026,L387,no such words here,x\n", "quote",
+     "not found in", ""),
 ])
 def test_a_bad_step_names_file_line_field_and_a_fix(seeds: Path, row: str, field: str,
                                                      message: str, hint: str) -> None:
@@ -73,6 +77,18 @@ def test_a_bad_step_names_file_line_field_and_a_fix(seeds: Path, row: str, field
     [error] = [e for e in errors(seeds) if e.startswith(str(path))]
     assert error.startswith(f"{path}:2: {field}: {message}"), error
     assert hint in error.partition(" — ")[2], error
+
+
+def test_a_project_step_sets_its_status_as_of_a_year(seeds: Path) -> None:
+    edit_record(seeds / "projects.csv", "sau-cloud-jv", "Alibaba Cloud,,operating",
+                "Alibaba Cloud,2024,operating")
+    write_steps(seeds, "projects,sau-cloud-jv,agreed,2022,thibaut2026,L338,,test step\n")
+    dataset, problems = evidence.load(seeds)
+    assert problems.errors == []
+    rec = dataset.records["projects"]["sau-cloud-jv"]
+    assert in_force(rec, "status", 2023) == ("agreed", 2022)
+    assert in_force(rec, "status", 2024) == ("operating", 2024)
+    assert in_force(rec, "status", 2021) is None
 
 
 def test_a_step_cited_twice_or_with_two_classes_for_one_year_is_refused(seeds: Path) -> None:
@@ -177,4 +193,38 @@ def test_as_of_a_year_shows_the_step_in_force_on_map_table_and_panel(offline_pag
     assert page.evaluate("window.atlasSite.record('KAZ', 'forum')") is None
     assert page.evaluate("window.atlasSite.byId['KAZ'].getElement().getAttribute('fill')") == \
         "url(#atlas-nodata)"
+    assert offline_page.errors == []
+
+
+def test_the_projects_table_carries_a_project_s_steps(real_site: Path) -> None:
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        (real_site / "data" / "projects.csv").read_text("utf-8")))}
+    assert rows["eth-etrss1"]["steps"] == \
+        "agreed 2016; under_construction 2018; operating 2019"
+    assert rows["eth-etrss1"]["status"] == "operating" and rows["eth-etrss1"]["year"] == "2019"
+    assert all(r["steps"] == "" for k, r in rows.items() if k.startswith("aiddata-"))
+
+
+@pytest.mark.browser
+def test_as_of_a_year_shows_a_project_at_its_earlier_stage(offline_page,
+                                                           real_site: Path) -> None:
+    page = offline_page.open(real_site / "index.html", "#layer=projects&year=2017")
+    p = page.evaluate("(() => { const p = AtlasSite.projectById('eth-etrss1');"
+                      " return [p.color, p.year, p.step]; })()")
+    assert p == ["agreed", 2016, True]
+    shown = page.evaluate("window.atlasSite.shownProjects().map(p => p.id)")
+    assert "eth-etrss1" in shown
+    page.select_option("#atlas-year", "2015")  # before its first step: not yet there
+    assert "eth-etrss1" not in page.evaluate("window.atlasSite.shownProjects().map(p => p.id)")
+    page.select_option("#atlas-year", "2018")
+    page.evaluate("window.atlasSite.showProject('eth-etrss1', {fit: false})")
+    page.wait_for_selector("#atlas-panel[data-project='eth-etrss1']:not([aria-busy]) h2")
+    panel = page.locator("#atlas-panel")
+    assert "as of 2018 the map shows the earlier step, Under construction (2018)" in \
+        panel.inner_text()
+    years = panel.locator(".atlas-steps > li")
+    assert [years.nth(i).get_attribute("data-year") for i in range(3)] == \
+        ["2016", "2018", "2019"]
+    ethiopia = page.evaluate("window.atlasSite.record('ETH', 'projects')")
+    assert ethiopia is not None and ethiopia["year"] <= 2018
     assert offline_page.errors == []

@@ -1,9 +1,12 @@
 """Steps in time (steps.csv): a record's earlier classes, each with its year and citations.
 
 A record holds its latest class and year; a step says which class was in force from an earlier
-year (announced 2017, operating 2020). One row per citation: rows of one layer, country and year
-are one step, and must agree on its class. Every view "as of" a year shows the class in force
-then (`in_force`): the record's own from its year, else the latest step at or before it.
+year (announced 2017, operating 2020). One row per citation: rows of one layer, record and year
+are one step, and must agree on its class. The class is the layer's value (a country's record)
+or, in a layer of several records per country, the field its points are coloured by (a
+project's status; `country` then holds the record's id, as in citations.csv). Every view "as
+of" a year shows the class in force then (`in_force`): the record's own from its year, else the
+latest step at or before it.
 """
 
 from __future__ import annotations
@@ -62,39 +65,41 @@ def load_steps(seeds: Path, cfg: Config, records: dict[str, dict[str, Record]],
             bad("layer", f"unknown layer {row['layer']!r}", f"did you mean {close[0]!r}?"
                 if close else f"expected one of: {', '.join(specs)}")
             continue
-        if spec.many:
-            bad("layer", f"the {spec.id} layer has several records per country; steps are for "
-                "layers with one record per country",
-                "give a project's earlier stage in its note, with the source")
+        classes = step_classes(spec)
+        if not classes:
+            bad("layer", f"the {spec.id} layer has no class a step could take (several records "
+                "per country, and no point_color field)", "give the earlier stage in the note")
             continue
         rec = _record(spec, row["country"], records, known, refused, bad)
         if rec is None:
             continue
         value = row["value"]
-        if value not in spec.class_values:
-            close = close_matches(value.lower(), spec.class_values, n=1)
-            bad("value", f"{value!r} is not a class of the {spec.id} layer (expected one of: "
-                f"{', '.join(spec.class_values)})", f"did you mean {close[0]!r}?" if close else "")
+        if value not in classes:
+            close = close_matches(value.lower(), classes, n=1)
+            what = f"the {spec.id} layer" if not spec.many else \
+                f"{step_field(spec)!r} in the {spec.id} layer"
+            bad("value", f"{value!r} is not a class of {what} (expected one of: "
+                f"{', '.join(classes)})", f"did you mean {close[0]!r}?" if close else "")
             continue
         year = _year(row["year"], bad)
         if year is None:
             continue
         if rec.year is None:
-            bad("year", f"the {spec.id} record of {rec.key} has no year, so no step can come "
+            bad("year", f"the {spec.id} record {rec.ref} has no year, so no step can come "
                 "before it", f"give the record its year in {spec.file} (line {rec.line})")
             continue
         if year >= rec.year:
             bad("year", f"{year} is not before the record's own year ({rec.year})",
-                f"a step is an earlier class; the record's own ({rec.values.get(spec.value)} "
-                f"{rec.year}, {spec.file} line {rec.line}) is the latest")
+                f"a step is an earlier class; the record's own ({rec.values.get(step_field(spec))}"
+                f" {rec.year}, {spec.file} line {rec.line}) is the latest")
             continue
         citation = _citation(row, sources, seeds, docs, line, bad)
         if citation is None:
             continue
-        key = (spec.id, rec.key, year)
+        key = (spec.id, rec.ref, year)
         first = found.get(key)
         if first is not None and first[0] != value:
-            bad("value", f"{rec.key} has two classes for {year} in the {spec.id} layer: "
+            bad("value", f"{rec.ref} has two classes for {year} in the {spec.id} layer: "
                 f"{first[0]!r} (line {first[1]}) and {value!r}",
                 "one step per year: keep the class the sources state")
             continue
@@ -112,9 +117,33 @@ def load_steps(seeds: Path, cfg: Config, records: dict[str, dict[str, Record]],
                                                             key=lambda s: s.year)))
 
 
+def step_field(spec: LayerSpec) -> str:
+    """The field a step of this layer sets: the layer's value, or in a layer of several
+    records per country the field its points are coloured by (a project's status)."""
+    return spec.point_color if spec.many else spec.value
+
+
+def step_classes(spec: LayerSpec) -> tuple[str, ...]:
+    """The classes a step of this layer may take (none: the layer takes no steps)."""
+    if not spec.many:
+        return spec.class_values
+    field = spec.field(spec.point_color) if spec.point_color else None
+    return field.values if field else ()
+
+
 def _record(spec: LayerSpec, written: str, records: dict[str, dict[str, Record]],
             known: frozenset[str], refused: dict[str, set[str]], bad) -> Record | None:
-    """The record a row names, or None (with a problem, unless the record was refused)."""
+    """The record a row names (a country, or in a layer of several per country a row id), or
+    None (with a problem, unless the record was refused)."""
+    if spec.many:
+        rec = records[spec.id].get(written)
+        gone = refused.get(spec.id, set())
+        if rec is None and written not in gone and written.casefold() not in gone:
+            close = close_matches(written, list(records[spec.id]), n=1)
+            bad("country", f"no {spec.id} record with id {written!r}",
+                f"did you mean {close[0]!r}?" if close
+                else f"in a {spec.id} step, 'country' holds the id")
+        return rec
     res = countries.resolve(written, known)
     gone = refused.get(spec.id, set())
     if (res.key or written.casefold()) in gone and res.key not in records[spec.id]:

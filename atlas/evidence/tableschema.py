@@ -135,6 +135,9 @@ def point_columns(spec: LayerSpec) -> list[Column]:
             _col("city", "string", "the city the point stands for (GeoNames)", lid)]
     cols += [_field_column(spec, f, prefix=False) for f in spec.fields]
     cols += [_col("year", "integer", "the year the record refers to", lid),
+             _col("steps", "string", f"the {spec.point_color or 'class'} year by year where the "
+                  "record has earlier steps, oldest first, as '<class> <year>' ('; '-separated), "
+                  "ending with its own; empty = no earlier step", lid),
              _col("confidence", "string", "computed from the sources' kinds", lid,
                   enum=list(CONFIDENCE)),
              _col("origin", "string", "'' for a hand-entered record, else the database it was "

@@ -93,6 +93,9 @@ def summary(rec: dict[str, Any]) -> dict[str, Any]:
         out["steps"] = [{k: s[k] for k in ("value", "year", "confidence")} for s in rec["steps"]]
     if "items" in rec:
         out["years"] = [item.get("year") for item in rec["items"]]
+        if any("steps" in item for item in rec["items"]):  # the years of each item's steps
+            out["step_years"] = [[s["year"] for s in item.get("steps", [])]
+                                 for item in rec["items"]]
     return out
 
 

@@ -193,7 +193,7 @@
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
         el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" }), report ? " · " : null, report]));
       section.appendChild(self.recordDetails(layer, rec, false));
-      if (rec.steps && rec.steps.length) section.appendChild(self.stepsList(layer, rec));
+      if (rec.steps && rec.steps.length) section.appendChild(self.stepsList(function (v) { return valueLabel(layer, { value: v }); }, rec.steps, rec));
       p.appendChild(section);
     });
     p.classList.add("open");
@@ -218,19 +218,19 @@
     return box;
   };
 
-  /* A record's earlier steps, oldest first, then its own class: each with its year, confidence
-     and sources (steps.csv). */
-  AtlasSite.prototype.stepsList = function (layer, rec) {
+  /* A record's earlier steps, oldest first, then its own class (`own`: its value and year): each
+     with its year, confidence and sources (steps.csv); `label` names a class. */
+  AtlasSite.prototype.stepsList = function (label, steps, own) {
     var ol = el("ol", { className: "atlas-steps" });
-    rec.steps.forEach(function (s) {
-      ol.appendChild(el("li", { "data-year": String(s.year) }, [el("span", { className: "value", text: valueLabel(layer, s) }), " from " + s.year + " (confidence " + s.confidence + ")",
+    steps.forEach(function (s) {
+      ol.appendChild(el("li", { "data-year": String(s.year) }, [el("span", { className: "value", text: label(s.value) }), " from " + s.year + " (confidence " + s.confidence + ")",
         el("ul", { className: "atlas-sources" }, s.citations.map(function (cit) {
           var src = D.sources[cit.source] || { title: cit.source };
           return el("li", {}, [link(src.url, src.title), ", " + cit.locator, cit.evidence ? el("p", { text: cit.evidence }) : null,
             cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null]);
         }))]));
     });
-    ol.appendChild(el("li", { "data-year": String(rec.year) }, [el("span", { className: "value", text: valueLabel(layer, rec) }), " from " + rec.year + " (this record, sources above)"]));
+    ol.appendChild(el("li", { "data-year": String(own.year) }, [el("span", { className: "value", text: label(own.value) }), " from " + own.year + " (this record, sources above)"]));
     return el("div", { className: "atlas-record" }, [el("p", { text: "Steps in time:" }), ol]);
   };
 
@@ -284,7 +284,7 @@
     a.addEventListener("click", function (ev) { ev.preventDefault(); self.showProject(item.id, { fit: true, from: a }); self.panel.focus(); });
     var later = this.asOf !== null && typeof p.year === "number" && p.year > this.asOf;
     return [a, " — " + [this.classLabel(A.pointMark, p.mark), this.classLabel(A.pointColor, p.color), p.year ? String(p.year) : null]
-      .filter(Boolean).join(" · ") + (later ? " (dated after " + this.asOf + ")" : "")];
+      .filter(Boolean).join(" · ") + (later ? " (dated after " + this.asOf + ")" : p.step ? " (an earlier step; latest " + p.latest[1] + ")" : "")];
   };
 
   var PRECISION = {
@@ -325,7 +325,11 @@
     panel.appendChild(close);
     panel.appendChild(el("h2", { text: p.name || id }));
     panel.appendChild(el("p", { className: "zh" }, ["Project in ", back, " · " + layer.title.replace(/ \(count\)$/, "")]));
-    if (this.asOf !== null && typeof p.year === "number" && p.year > this.asOf) {
+    var status = function (v) { return self.classLabel(A.pointColor, v); };
+    if (p.step) {
+      panel.appendChild(el("p", { className: "atlas-later atlas-step-shown", text: "Dated after " + this.asOf + ": as of " + this.asOf +
+        " the map shows the earlier step, " + status(p.color) + " (" + p.year + ")." }));
+    } else if (this.asOf !== null && typeof p.year === "number" && p.year > this.asOf) {
       panel.appendChild(el("p", { className: "atlas-later", text: "Dated after " + this.asOf + ": not shown on the map as of " + this.asOf + "." }));
     }
     var dl = el("dl");
@@ -335,9 +339,9 @@
       dl.appendChild(el("dd", { text: Array.isArray(value) ? value.join("; ") : String(value) }));
     }
     row("kind", this.classLabel(A.pointMark, p.mark));
-    row("status", this.classLabel(A.pointColor, p.color) + (f.status_date ? " (as of " + f.status_date + ")" : ""));
+    row("status", status(p.step ? p.latest[0] : p.color) + (f.status_date ? " (as of " + f.status_date + ")" : ""));
     row("in the source's words", f.source_status);
-    row("year", item.year !== undefined ? item.year : p.year);
+    row("year", item.year !== undefined ? item.year : p.step ? p.latest[1] : p.year);
     row("started", f.start_year);
     row("completed", f.completion_year);
     row("companies", f.companies || p.companies);
@@ -369,6 +373,7 @@
     });
     panel.appendChild(el("p", { text: "Sources:" }));
     panel.appendChild(ol);
+    if (item.steps && item.steps.length) panel.appendChild(this.stepsList(status, item.steps, { value: item.fields[layer.point_color], year: item.year }));
     panel.classList.add("open");
   };
 })(window.AtlasSite);

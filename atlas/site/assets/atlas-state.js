@@ -107,6 +107,7 @@
       var layers = D.countries[k].layers;
       Object.keys(layers).forEach(function (lid) {
         var rec = layers[lid], steps = (rec.steps || []).map(function (s) { return s.year; });
+        (rec.step_years || []).forEach(function (ys) { steps = steps.concat(ys); });
         (rec.years || [rec.year]).concat(steps).forEach(function (y) { if (typeof y === "number") years[y] = true; });
       });
     });
@@ -277,6 +278,19 @@
     return { value: s.value, year: s.year, confidence: s.confidence, step: true };
   }
 
+  /* The year in force in Y of each item of a many-rows layer's record that exists then: its own
+     year (or none), else its latest step at or before Y (step_years); an item dated later
+     without such a step is left out. */
+  function itemYearsAsOf(rec, Y) {
+    var steps = rec.step_years || [], out = [];
+    (rec.years || []).forEach(function (y, i) {
+      if (y === null || y === undefined || y <= Y) { out.push(y); return; }
+      var earlier = (steps[i] || []).filter(function (s) { return s <= Y; });
+      if (earlier.length) out.push(earlier[earlier.length - 1]);
+    });
+    return out;
+  }
+
   /* Each country's records as of this.asOf: a record dated after it shows the earlier step in
      force then (steps.csv), else is left out (no data then); a record without a year is always
      shown (the legend says so, the table marks it *); counts and composite scores are
@@ -290,7 +304,7 @@
         if (!rec || l.rows === "composite") return;
         if (Y === null) { got[l.id] = rec; return; }
         if (l.rows === "many") {
-          var ys = (rec.years || []).filter(function (y) { return y === null || y === undefined || y <= Y; });
+          var ys = itemYearsAsOf(rec, Y);
           if (!ys.length) return;
           var dated = ys.filter(function (y) { return typeof y === "number"; });
           got[l.id] = { value: classAt(l.classes, ys.length, String(ys.length)), count: ys.length,
