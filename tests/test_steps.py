@@ -167,6 +167,12 @@ def test_the_country_page_lists_the_steps_with_their_sources(real_site: Path) ->
     years = [steps.index(f'data-year="{y}"') for y in (2013, 2016, 2022)]
     assert years == sorted(years)  # oldest first, the record's own last
     assert "Cancelled / withdrawn" in steps and "Zambia Withdraws A $210 Million CCTV" in steps
+    ethiopia = (real_site / "country" / "ETH.html").read_text("utf-8")
+    project = ethiopia[ethiopia.index('id="eth-etrss1"'):]
+    project = project[project.index("Steps in time"):project.index("</ol>", project.index(
+        'data-year="2019"'))]
+    assert ["Agreed", "Under construction", "Operating"] == [
+        x.split("</strong>")[0] for x in project.split("<strong>")[1:]]
 
 
 @pytest.mark.browser
