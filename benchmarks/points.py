@@ -33,7 +33,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-CHROMIUM = Path("/usr/bin/chromium")
+from benchmarks.bench import BROWSER_ARGS, CHROMIUM  # noqa: E402  (after the path is set)
+
 NO_POINTS = "atlas without points (no projects)"
 
 FOLIUM = r'''
@@ -145,12 +146,8 @@ def browse(index: Path, atlas: bool, points: bool = True) -> tuple[float, float]
     countries = "document.querySelectorAll('.leaflet-overlay-pane path').length > 100"
     drawn = "() => " + " && ".join(([marks] if points else []) + ([countries] if atlas else []))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-                   else r.abort())
         page.goto(index.as_uri(), wait_until="commit")
         page.wait_for_function(drawn, timeout=180_000, polling="raf")
         drawn_s = page.evaluate("performance.now()") / 1000

@@ -148,6 +148,7 @@
   };
 
   AtlasSite.prototype.updateLabels = function () {
+    if (!this.labelGroup) return;  // not built yet (see init)
     var self = this, zoom = this.map.getZoom(), shown = 0;
     Object.keys(this.labels).forEach(function (id) {
       var lab = self.labels[id], b = lab.poly.bounds;

@@ -155,7 +155,6 @@
     this.buildPanel();
     this.buildTable();
     this.buildGeometry();
-    this.buildLabels();
     this.buildPoints();
     this.buildProjectsTable();
     this.setLayer(this.layer, true);
@@ -178,7 +177,14 @@
     this.keepFocusOnLeaving();
     window.addEventListener("pageshow", function (ev) { if (ev.persisted) self.restoreFocus(); });
     this.restoreFocus();
-    document.body.setAttribute("data-atlas-ready", "1");
+    // The country names come the frame after the map: the reader sees countries and points
+    // first. The page is ready (data-atlas-ready) once they are in.
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        self.buildLabels();
+        document.body.setAttribute("data-atlas-ready", "1");
+      }, 0);
+    });
   }
 
   /* Focus after Back: following a link out of the page (a source, a coding rule, a country page)
