@@ -74,9 +74,9 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
                    for spec in cfg.layers}
         sources = load_sources(seeds, tuple(cfg.confidence.kinds))
         load_citations(seeds, cfg.layers, records, sources, known, docs, refused)
-        load_steps(seeds, cfg, records, sources, known, docs, refused)
         for folder in imported_folders(seeds):
             _load_imported(folder, cfg, known, names, records, sources, docs)
+        load_steps(seeds, cfg, records, sources, known, docs, refused)  # imported records too
         _place(cfg, records, seeds, bounds, memo)
         settle_confidence(records, sources, cfg, seeds)
         aggregates = load_aggregates(seeds, sources, docs)

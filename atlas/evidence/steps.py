@@ -106,7 +106,7 @@ def load_steps(seeds: Path, cfg: Config, records: dict[str, dict[str, Record]],
         twice = cited.get((*key, citation.source, citation.locator))
         if twice is not None:
             bad("source", f"duplicate step: {citation.source} {citation.locator} is already "
-                f"cited for {spec.id} {rec.key} {year} at line {twice}", "remove one of them")
+                f"cited for {spec.id} {rec.ref} {year} at line {twice}", "remove one of them")
             continue
         cited[(*key, citation.source, citation.locator)] = line
         found.setdefault(key, (value, line, []))[2].append(citation)
