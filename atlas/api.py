@@ -113,6 +113,7 @@ def projects_frame(dataset: Dataset, layer: str = "projects"):  # -> geopandas.G
 
     from atlas import join
     from atlas.evidence import tableschema
+    from atlas.evidence.steps import step_field
     from atlas.exports import points
     from atlas.world import boundaries
 
@@ -122,7 +123,7 @@ def projects_frame(dataset: Dataset, layer: str = "projects"):  # -> geopandas.G
     countries = join.join(boundaries.load(), dataset)
     located = [p for p in join.points(dataset, countries) if p.layer == spec.id]
     cols = tableschema.point_columns(spec)
-    rows = [points.row(p, dataset.sources) for p in located]
+    rows = [points.row(p, dataset.sources, field=step_field(spec)) for p in located]
     types = {"integer": "Int64", "number": "Float64", "string": "string"}
     data = {c.name: pd.array([r.get(c.name) for r in rows], dtype=types.get(c.type, "object"))
             if c.type != "string" or not any(isinstance(r.get(c.name), list) for r in rows)

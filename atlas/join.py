@@ -73,6 +73,9 @@ def record_json(record: Record, value_field: str,
         "citations": [c._asdict() for c in record.citations],
         **({"location": record.location.to_json()} if record.location else {}),
         **({"origin": record.origin} if record.origin else {}),
+        **({"steps": [{"value": s.value, "year": s.year, "confidence": s.confidence,
+                       "citations": [c._asdict() for c in s.citations]} for s in record.steps]}
+           if record.steps else {}),
     }
 
 

@@ -49,8 +49,9 @@ def site_data(site: Path) -> dict:
 
 def values_as_of(cfg: Config, layers: dict[str, Any], year: int | None) -> dict[str, Any]:
     """A country's {layer: class value} as of `year` (None: the latest data), by the rule the
-    legend states: a record dated after `year` is left out, one without a year always counts,
-    and a many-rows layer's class is that of the number of its records left."""
+    legend states: a record dated after `year` shows its latest step at or before `year`, or is
+    left out; one without a year always counts; and a many-rows layer's class is that of the
+    number of its records left."""
     out = {}
     for spec in cfg.layers:
         rec = layers.get(spec.id)
@@ -58,13 +59,25 @@ def values_as_of(cfg: Config, layers: dict[str, Any], year: int | None) -> dict[
             continue
         if year is None:
             out[spec.id] = rec["value"]
-        elif spec.many:
-            kept = [y for y in rec["years"] if y is None or y <= year]
+        elif spec.many:  # an item dated later counts from its first step (steps.csv)
+            steps = rec.get("step_years") or [[] for _ in rec["years"]]
+            kept = [y for y, earlier in zip(rec["years"], steps, strict=True)
+                    if y is None or y <= year or any(s <= year for s in earlier)]
             if kept:
                 out[spec.id] = spec.class_for_count(len(kept))
         elif not isinstance(rec.get("year"), int) or rec["year"] <= year:
             out[spec.id] = rec["value"]
+        else:  # dated later: the latest earlier step in force then, if any (steps.csv)
+            earlier = [s for s in rec.get("steps", []) if s["year"] <= year]
+            if earlier:
+                out[spec.id] = earlier[-1]["value"]
     return out
+
+
+def without_steps(layers: dict[str, Any]) -> dict[str, Any]:
+    """A country's records as if none had earlier steps."""
+    return {lid: {k: v for k, v in rec.items() if k not in ("steps", "step_years")}
+            for lid, rec in layers.items()}
 
 
 def unrounded(scored: dict[str, Any]) -> float:
@@ -88,7 +101,7 @@ def test_the_page_computes_python_s_composite_score_for_every_country(
     assert years  # the page offers years to look at
     wrong: list[str] = []
     # "half up": a score that rounding half up (Math.round) would put on the other side.
-    kinds = {"scored": 0, "missing": 0, "too few": 0, "half up": 0}
+    kinds = {"scored": 0, "missing": 0, "too few": 0, "half up": 0, "step": 0}
     for iso3, country in sorted(data["countries"].items()):
         for comp in cfg.composites:
             latest = values_as_of(cfg, country["layers"], None)
@@ -108,6 +121,9 @@ def test_the_page_computes_python_s_composite_score_for_every_country(
                 kinds["missing"] += bool(py["missing"])
                 half_up = math.floor(unrounded(py) * 1000 + 0.5) / 1000
                 kinds["half up"] += half_up != py["score"]
+                # a score that an earlier step (steps.csv) changes from "leave it out"
+                kinds["step"] += label.startswith("as of") and py != comp.score(
+                    values_as_of(cfg, without_steps(country["layers"]), int(label[6:])))
     assert not wrong, "\n".join(wrong)
     # The comparison reaches the cases where another rule would give another score: countries
     # below min_components, scores with a component missing (not counted as zero), and means
@@ -115,3 +131,4 @@ def test_the_page_computes_python_s_composite_score_for_every_country(
     assert kinds["too few"] > 0, kinds
     if name == "real":
         assert kinds["scored"] > 100 and kinds["missing"] > 0 and kinds["half up"] > 0, kinds
+        assert kinds["step"] > 0, kinds

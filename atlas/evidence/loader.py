@@ -18,6 +18,7 @@ from atlas.evidence.model import (
     COMPANIES_FILE,
     MAX_PROBLEMS,
     SOURCES_FILE,
+    STEPS_FILE,
     Dataset,
     Record,
     Source,
@@ -25,6 +26,7 @@ from atlas.evidence.model import (
 from atlas.evidence.records import load_layer
 from atlas.evidence.schema import Config
 from atlas.evidence.sources import company_names, load_aggregates, load_companies, load_sources
+from atlas.evidence.steps import load_steps
 from atlas.world import boundaries
 from atlas.world.boundaries import Boundaries
 
@@ -74,6 +76,7 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
         load_citations(seeds, cfg.layers, records, sources, known, docs, refused)
         for folder in imported_folders(seeds):
             _load_imported(folder, cfg, known, names, records, sources, docs)
+        load_steps(seeds, cfg, records, sources, known, docs, refused)  # imported records too
         _place(cfg, records, seeds, bounds, memo)
         settle_confidence(records, sources, cfg, seeds)
         _derive(cfg, records, sources, seeds)
@@ -81,7 +84,8 @@ def load(seeds: Path, documents: Path | None = None, check_quotes: bool = True,
         _report_missing_documents(seeds, docs)
         extra = sorted(p.name for p in seeds.glob("*.csv")
                        if p.name not in {s.file for s in cfg.layers}
-                       | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE, COMPANIES_FILE})
+                       | {SOURCES_FILE, CITATIONS_FILE, AGGREGATES_FILE, COMPANIES_FILE,
+                          STEPS_FILE})
         for name in extra:
             problems.append(Problem(str(seeds / name), 0, "",
                                     "not a layer file in layers.toml; ignored", warning=True))

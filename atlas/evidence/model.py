@@ -16,12 +16,14 @@ from atlas.evidence.schema import Config, LayerSpec
 SOURCES_FILE = "sources.csv"
 CITATIONS_FILE = "citations.csv"
 COMPANIES_FILE = "companies.csv"
+STEPS_FILE = "steps.csv"
 SOURCE_COLUMNS = ("id", "title", "author", "publisher", "date", "url", "kind", "document", "note",
                   "relays")
 CITATION_COLUMNS = ("layer", "country", "source", "locator", "quote", "evidence", "stance")
 COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
 COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
                  "platform", "other")
+STEP_COLUMNS = ("layer", "country", "value", "year", "source", "locator", "quote", "evidence")
 STANCES = ("supports", "contradicts")
 #: `relays = unknown`: a republication whose original is not identified; it never counts as
 #: one more publisher (it may repeat any of the record's other sources).
@@ -93,6 +95,17 @@ class Company(NamedTuple):
     note: str
 
 
+class Step(NamedTuple):
+    """An earlier class of a record (steps.csv): the value in force from `year` until the next
+    step or the record's own year, with the citations that state it."""
+
+    value: str
+    year: int
+    citations: tuple[Citation, ...]
+    confidence: str = ""  # computed from its citations by the confidence rule
+    line: int = 0  # its first row in steps.csv
+
+
 class Record(NamedTuple):
     """One country's record in one layer."""
 
@@ -111,6 +124,7 @@ class Record(NamedTuple):
     origin: str = ""  # "" for a hand-written record, else the import's name (aiddata)
     #: the derivation's generated part: rule, year's citation, confidence (atlas.evidence.derive)
     derived: str = ""
+    steps: tuple[Step, ...] = ()  # earlier classes, oldest first (steps.csv)
 
     @property
     def ref(self) -> str:

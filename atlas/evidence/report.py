@@ -59,10 +59,12 @@ def coverage_lines(dataset: Dataset, problems: list[Problem]) -> list[str]:
         dated = sum(r.year is not None for r in recs)
         from_date = sum(r.year is not None and r.year in _source_years(r, dataset) for r in recs)
         held = sum(capped(r, dataset) for r in recs)
+        stepped = sum(bool(r.steps) for r in recs)
         out.append(f"  {spec.id:<10} {len(recs):>4} records, {len({r.key for r in recs}):>3} "
                    f"countries; one independent publisher {single / len(recs):.0%}; with a year "
                    f"{dated / len(recs):.0%}; year = a supporting source's date "
-                   f"{from_date / len(recs):.0%}; capped (a single secondary source) {held}")
+                   f"{from_date / len(recs):.0%}; capped (a single secondary source) {held}; "
+                   f"with earlier steps {stepped}")
     every = [r for recs in dataset.records.values() for r in recs.values()]
     if every:
         with_url = sum(any(dataset.sources[c.source].url for c in r.citations) for r in every)

@@ -145,7 +145,7 @@ _JS_KEYS = ("constructor", "prototype", "toString", "valueOf", "hasOwnProperty",
 
 RESERVED_IDS = (*BASE_COLUMNS, *_JS_KEYS)
 #: Files of the seeds folder that are not layer files.
-OWN_FILES = ("sources.csv", "citations.csv", "companies.csv", "aggregates.csv")
+OWN_FILES = ("sources.csv", "citations.csv", "companies.csv", "aggregates.csv", "steps.csv")
 #: Every setting layers.toml may hold, table by table (anything else is a typo). The tables
 #: that describe a layer, class, field, composite or component hold exactly its fields (below).
 TOP_KEYS = ("atlas", "layer", "composite", "confidence", "codebook")

@@ -84,8 +84,12 @@ def columns(layers: tuple[LayerSpec, ...],
                           minimum=1),
                      _col(f"{lid}_items", "string", f"the rows' ids ({_LIST})", lid)]
         else:
-            cols.append(_col(f"{lid}_confidence", "string", "computed from the sources' kinds",
-                             lid, enum=list(CONFIDENCE)))
+            cols += [_col(f"{lid}_confidence", "string", "computed from the sources' kinds",
+                          lid, enum=list(CONFIDENCE)),
+                     _col(f"{lid}_steps", "string", "the class in force year by year, oldest "
+                          "first, as '<class> <year>' ('; '-separated), ending with the value "
+                          "and year above; empty = no earlier step (the value holds from its "
+                          "year). Each step's sources: the country page", lid)]
         cols.append(_col(f"{lid}_sources", "string",
                          f"'<source id> <locator>' ({_LIST}); see the package's sources", lid))
         if not spec.many:  # a many-row layer's rows are listed by id, their fields not spread
@@ -136,6 +140,9 @@ def point_columns(spec: LayerSpec) -> list[Column]:
             _col("city", "string", "the city the point stands for (GeoNames)", lid)]
     cols += [_field_column(spec, f, prefix=False) for f in spec.fields]
     cols += [_col("year", "integer", "the year the record refers to", lid),
+             _col("steps", "string", f"the {spec.point_color or 'class'} year by year where the "
+                  "record has earlier steps, oldest first, as '<class> <year>' ('; '-separated), "
+                  "ending with its own; empty = no earlier step", lid),
              _col("confidence", "string", "computed from the sources' kinds", lid,
                   enum=list(CONFIDENCE)),
              _col("origin", "string", "'' for a hand-entered record, else the database it was "

@@ -13,14 +13,17 @@ from typing import Any
 
 from atlas.evidence.model import Source
 from atlas.evidence.schema import LayerSpec
+from atlas.evidence.steps import step_field, steps_text
 from atlas.evidence.tableschema import point_columns
 from atlas.join import Point
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def row(point: Point, sources: dict[str, Source], with_point: bool = True) -> dict[str, Any]:
-    """A point's row: the columns of tableschema.point_columns."""
+def row(point: Point, sources: dict[str, Source], with_point: bool = True,
+        field: str = "") -> dict[str, Any]:
+    """A point's row: the columns of tableschema.point_columns (`field`: the one its steps set,
+    steps.step_field)."""
     rec = point.record
     loc = rec.location
     out: dict[str, Any] = {
@@ -34,6 +37,7 @@ def row(point: Point, sources: dict[str, Source], with_point: bool = True) -> di
     out.update({
         "year": rec.year, "confidence": rec.confidence, "origin": rec.origin,
         "derived": rec.derived, "derivation": rec.derivation,
+        "steps": steps_text(rec, field) or None,
         "source_urls": list(dict.fromkeys(sources[c.source].url for c in rec.citations
                                           if c.source in sources and sources[c.source].url)),
         "sources": [f"{c.source} {c.locator}" for c in rec.citations],
@@ -46,7 +50,7 @@ def geojson(points: list[Point], spec: LayerSpec, sources: dict[str, Source]) ->
     names = [c.name for c in point_columns(spec) if c.name not in ("id", "lon", "lat")]
     lines = []
     for p in points:
-        props = row(p, sources)
+        props = row(p, sources, field=step_field(spec))
         lines.append(_ENCODER.encode({
             "type": "Feature", "id": p.id,
             "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
@@ -66,7 +70,7 @@ def files(points: tuple[Point, ...], layers: tuple[LayerSpec, ...],
             continue
         mine = [p for p in points if p.layer == spec.id]
         cols = [c.name for c in point_columns(spec)]
-        rows = [row(p, sources, with_point=not p.licensed) for p in mine]
+        rows = [row(p, sources, with_point=not p.licensed, field=step_field(spec)) for p in mine]
         out[f"data/{spec.id}.csv"] = to_csv(rows, cols).encode("utf-8")
         out[f"data/{spec.id}.geojson"] = geojson([p for p in mine if not p.licensed], spec,
                                                  sources)
@@ -88,6 +92,6 @@ def gpkg_tables(points: tuple[Point, ...], layers: tuple[LayerSpec, ...],
             cols = point_columns(spec)
             out.append(PointTable(spec.id, [c.name for c in cols],
                                   {c.name: c.field() for c in cols},
-                                  [row(p, sources) for p in points
+                                  [row(p, sources, field=step_field(spec)) for p in points
                                    if p.layer == spec.id and not p.licensed]))
     return tuple(out)

@@ -5,7 +5,8 @@ The shapes are written twice only (GeoJSON and GeoPackage): the per-layer tables
 and are joined to them by `iso3`.
 
 Each layer contributes flat properties: `<layer>` (the value the map shows; null = no data),
-`<layer>_year`, `<layer>_confidence`, `<layer>_sources` and `<layer>_<field>` for its other fields.
+`<layer>_year`, `<layer>_confidence`, `<layer>_steps` (the class year by year, where a record has
+earlier steps), `<layer>_sources` and `<layer>_<field>` for its other fields.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from atlas.evidence.loader import Memo, made
 from atlas.evidence.schema import CompositeSpec, LayerSpec
+from atlas.evidence.steps import steps_text
 from atlas.evidence.tableschema import columns as table_columns
 from atlas.evidence.tableschema import fields as table_fields
 from atlas.exports.catalog import downloads
@@ -46,6 +48,7 @@ def layer_properties(spec: LayerSpec, country: Country) -> dict[str, Any]:
         spec.id: rec.values.get(spec.value) if rec else None,
         f"{spec.id}_year": rec.year if rec else None,
         f"{spec.id}_confidence": rec.confidence if rec else None,
+        f"{spec.id}_steps": (steps_text(rec, spec.value) or None) if rec else None,
         f"{spec.id}_sources": [f"{c.source} {c.locator}" for c in rec.citations] if rec else None,
     }
     for f in spec.fields:

@@ -46,6 +46,12 @@ def _entry(layer: str, value_field: str, rec: Record) -> dict[str, Any]:
         values.update({"precision": loc.precision, "place": loc.place, "city": loc.city,
                        "lon": loc.lon, "lat": loc.lat})
     values["sources"] = [f"{c.source} {c.locator}" for c in rec.citations]
+    # then those of its earlier steps (steps.csv) that the record does not cite itself
+    values["sources"] += [ref for ref in dict.fromkeys(
+        f"{c.source} {c.locator}" for s in rec.steps for c in s.citations)
+        if ref not in values["sources"]]
+    if rec.steps:  # earlier classes, oldest first: a change like any other value
+        values["steps"] = [f"{s.value} {s.year}" for s in rec.steps]
     return {"layer": layer, "key": rec.ref, "country": rec.key,
             "values": {k: v for k, v in values.items() if v not in (None, "", [])}}
 
@@ -57,7 +63,7 @@ def snapshot(dataset: Dataset, label: str = "") -> Snapshot:
         for rec in dataset.records[spec.id].values():
             records[(spec.id, rec.ref)] = _entry(spec.id, "" if spec.many else spec.value, rec)
     cited = {c.source for rec in dataset.records.values() for r in rec.values()
-             for c in r.citations}
+             for c in (*r.citations, *(c for s in r.steps for c in s.citations))}
     sources = {}
     for sid in sorted(cited):
         s = dataset.sources[sid]

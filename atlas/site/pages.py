@@ -309,6 +309,33 @@ def report_link(meta: dict[str, Any], layer: str, c: Country, value: str) -> str
             f"with this value</a>")
 
 
+def _step_labels(spec: LayerSpec, rec: dict[str, Any]) -> tuple[dict[str, str], Any, Any]:
+    """The labels of the classes a record's steps take, its own class and its year: the
+    layer's, or a project's status (the field its points are coloured by)."""
+    field = spec.field(spec.point_color) if spec.many and spec.point_color else None
+    if field is None:
+        return {k.value: k.label for k in spec.classes}, rec["value"], rec["year"]
+    return ({k.value: k.label for k in field.classes}, rec["fields"].get(field.name),
+            rec["year"])
+
+
+def _steps(dataset: Dataset, steps: list[dict[str, Any]], labels: dict[str, str],
+           value: Any, year: Any) -> str:
+    """A record's earlier classes (steps.csv), oldest first, each with its sources, then its own
+    (`value` from `year`); "" if it has none."""
+    if not steps:
+        return ""
+    items = "".join(
+        f'<li data-year="{e(s["year"])}"><strong>{e(labels.get(s["value"], s["value"]))}</strong>'
+        f' from {e(s["year"])} (confidence {e(s["confidence"])})<ul>' + "".join(
+            f"<li>{source_line(dataset, x['source'])}, {e(x['locator'])}"
+            f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}</li>"
+            for x in s["citations"]) + "</ul></li>" for s in steps)
+    items += (f'<li data-year="{e(year)}"><strong>{e(labels.get(value, value))}</strong> from '
+              f'{e(year)} (this record, sources above)</li>')
+    return f'<p>Steps in time:</p><ol class="atlas-steps">{items}</ol>'
+
+
 def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
     """One country's page: every layer's value, details and numbered sources."""
     parts = []
@@ -347,7 +374,8 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
                 f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}"
                 f"{'<blockquote>“' + e(x['quote']) + '”</blockquote>' if x['quote'] else ''}</li>"
                 for x in r["citations"])
-            parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>")
+            parts.append(f"<dl>{fields}{meta_rows}</dl><ol>{cites}</ol>"
+                         + _steps(dataset, r.get("steps", []), *_step_labels(spec, r)))
     for comp in dataset.composites:
         rec = c.layers.get(comp.id)
         parts.append(f"<h2>{e(comp.title)}</h2>" + (

@@ -86,10 +86,16 @@ SUMMARY_KEYS = ("value", "year", "confidence", "count", "score", "components", "
 
 
 def summary(rec: dict[str, Any]) -> dict[str, Any]:
-    """A record's summary; a many-rows layer's also lists its items' years (for "as of year")."""
+    """A record's summary; its earlier steps, and a many-rows layer's items' years (for "as of
+    year")."""
     out = {k: rec[k] for k in SUMMARY_KEYS if k in rec}
+    if "steps" in rec:  # the earlier classes "as of" a year shows; their citations are details
+        out["steps"] = [{k: s[k] for k in ("value", "year", "confidence")} for s in rec["steps"]]
     if "items" in rec:
         out["years"] = [item.get("year") for item in rec["items"]]
+        if any("steps" in item for item in rec["items"]):  # the years of each item's steps
+            out["step_years"] = [[s["year"] for s in item.get("steps", [])]
+                                 for item in rec["items"]]
     return out
 
 

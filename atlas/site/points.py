@@ -12,14 +12,16 @@ from atlas.join import Point
 
 #: A point's row in data/points.js, in this order (the page reads the names from the file).
 COLUMNS = ("id", "iso3", "lon", "lat", "precision", "kind", "status", "year", "name",
-           "companies", "origin", "start_year", "completion_year")
+           "companies", "origin", "start_year", "completion_year", "steps")
 
 
 def _row(p: Point) -> list[Any]:
     rec = p.record
     values = {"id": p.id, "iso3": p.iso3, "lon": p.lon, "lat": p.lat,
               "precision": rec.location.precision if rec.location else None,
-              "year": rec.year, "origin": rec.origin or None, **rec.values}
+              "year": rec.year, "origin": rec.origin or None, **rec.values,
+              # earlier statuses, oldest first: [[status, year], …] (steps.csv)
+              "steps": [[s.value, s.year] for s in rec.steps] or None}
     return [values.get(c) for c in COLUMNS]
 
 

@@ -256,7 +256,7 @@
     node.appendChild(el("ul", {}, items));
     if (this.asOf !== null) {
       node.appendChild(el("p", { className: "atlas-legend-note", id: "atlas-year-note", text: "As of " + this.asOf +
-        ": records dated up to " + this.asOf + "; records without a year are shown at every year." }));
+        ": records dated up to " + this.asOf + "; a record dated later shows its earlier step in force then, if its sources give one; records without a year are shown at every year." }));
     }
     if (this.company) {
       var n = Object.keys(D.countries).filter(function (k) { return self.hasCompany(k); }).length;

@@ -150,7 +150,7 @@
     copy.addEventListener("click", function () { self.copyLink(copied); });
     p.appendChild(el("p", { className: "atlas-panel-links" }, [Object.keys(c.layers).length ? el("a", { href: "country/" + encodeURIComponent(iso3) + ".html",
       id: "atlas-country-page", text: "Country page (to cite or print)" }) : null, Object.keys(c.layers).length ? " · " : null, copy, copied]));
-    if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked and not shown on the map as of " + this.asOf + "." }));
+    if (this.asOf !== null) p.appendChild(el("p", { className: "atlas-legend-note", text: "Every record is listed; those dated after " + this.asOf + " are marked, and the map shows their earlier step in force then, or no data." }));
     var active = layersById[this.layer];
     [active].concat(D.layers.filter(function (l) { return l !== active; })).forEach(function (layer) {
       var rec = c.layers[layer.id];
@@ -172,7 +172,10 @@
         p.appendChild(section);
         return;
       }
-      var later = self.asOf !== null && !self.record(iso3, layer.id) ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." }) : null;
+      var shown = self.asOf !== null ? self.record(iso3, layer.id) : rec;
+      var later = !shown ? el("p", { className: "atlas-later", text: "Dated after " + self.asOf + ": not shown as of " + self.asOf + "." })
+        : shown.step ? el("p", { className: "atlas-later atlas-step-shown", text: "Dated after " + self.asOf + ": as of " + self.asOf + " the map shows the earlier step, " +
+          valueLabel(layer, shown) + " (" + shown.year + ")." }) : null;
       if (later) section.appendChild(later);
       var report = layer.rows === "composite" ? null : reportLink(layer.id, iso3, rec.value);
       if (layer.rows === "many") {
@@ -190,6 +193,7 @@
       section.appendChild(el("p", {}, [el("span", { className: "value", text: valueLabel(layer, rec) }), rec.year ? " (" + rec.year + ")" : "", " · ",
         el("a", { href: "about.html#" + ruleId(layer.id, rec.value), text: "coding rule" }), report ? " · " : null, report]));
       section.appendChild(self.recordDetails(layer, rec, false));
+      if (rec.steps && rec.steps.length) section.appendChild(self.stepsList(function (v) { return valueLabel(layer, { value: v }); }, rec.steps, rec));
       p.appendChild(section);
     });
     p.classList.add("open");
@@ -212,6 +216,22 @@
     ]));
     box.appendChild(el("p", { className: "atlas-formula", text: "Score = weighted mean of the scores of the components with data" + (rec.missing.length ? "; missing: " + rec.missing.map(function (m) { return layersById[m].title; }).join(", ") + " (left out, not counted as zero)." : ".") }));
     return box;
+  };
+
+  /* A record's earlier steps, oldest first, then its own class (`own`: its value and year): each
+     with its year, confidence and sources (steps.csv); `label` names a class. */
+  AtlasSite.prototype.stepsList = function (label, steps, own) {
+    var ol = el("ol", { className: "atlas-steps" });
+    steps.forEach(function (s) {
+      ol.appendChild(el("li", { "data-year": String(s.year) }, [el("span", { className: "value", text: label(s.value) }), " from " + s.year + " (confidence " + s.confidence + ")",
+        el("ul", { className: "atlas-sources" }, s.citations.map(function (cit) {
+          var src = D.sources[cit.source] || { title: cit.source };
+          return el("li", {}, [link(src.url, src.title), ", " + cit.locator, cit.evidence ? el("p", { text: cit.evidence }) : null,
+            cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null]);
+        }))]));
+    });
+    ol.appendChild(el("li", { "data-year": String(own.year) }, [el("span", { className: "value", text: label(own.value) }), " from " + own.year + " (this record, sources above)"]));
+    return el("div", { className: "atlas-record" }, [el("p", { text: "Steps in time:" }), ol]);
   };
 
   /* A record's fields, confidence, notes and numbered sources with quotes. */
@@ -265,7 +285,7 @@
     a.addEventListener("click", function (ev) { ev.preventDefault(); self.showProject(item.id, { fit: true, from: a }); self.panel.focus(); });
     var later = this.asOf !== null && typeof p.year === "number" && p.year > this.asOf;
     return [a, " — " + [this.classLabel(A.pointMark, p.mark), this.classLabel(A.pointColor, p.color), p.year ? String(p.year) : null]
-      .filter(Boolean).join(" · ") + (later ? " (dated after " + this.asOf + ")" : "")];
+      .filter(Boolean).join(" · ") + (later ? " (dated after " + this.asOf + ")" : p.step ? " (an earlier step; latest " + p.latest[1] + ")" : "")];
   };
 
   var PRECISION = {
@@ -306,7 +326,11 @@
     panel.appendChild(close);
     panel.appendChild(el("h2", { text: p.name || id }));
     panel.appendChild(el("p", { className: "zh" }, ["Project in ", back, " · " + layer.title.replace(/ \(count\)$/, "")]));
-    if (this.asOf !== null && typeof p.year === "number" && p.year > this.asOf) {
+    var status = function (v) { return self.classLabel(A.pointColor, v); };
+    if (p.step) {
+      panel.appendChild(el("p", { className: "atlas-later atlas-step-shown", text: "Dated after " + this.asOf + ": as of " + this.asOf +
+        " the map shows the earlier step, " + status(p.color) + " (" + p.year + ")." }));
+    } else if (this.asOf !== null && typeof p.year === "number" && p.year > this.asOf) {
       panel.appendChild(el("p", { className: "atlas-later", text: "Dated after " + this.asOf + ": not shown on the map as of " + this.asOf + "." }));
     }
     var dl = el("dl");
@@ -316,9 +340,9 @@
       dl.appendChild(el("dd", { text: Array.isArray(value) ? value.join("; ") : String(value) }));
     }
     row("kind", this.classLabel(A.pointMark, p.mark));
-    row("status", this.classLabel(A.pointColor, p.color) + (f.status_date ? " (as of " + f.status_date + ")" : ""));
+    row("status", status(p.step ? p.latest[0] : p.color) + (f.status_date ? " (as of " + f.status_date + ")" : ""));
     row("in the source's words", f.source_status);
-    row("year", item.year !== undefined ? item.year : p.year);
+    row("year", item.year !== undefined ? item.year : p.step ? p.latest[1] : p.year);
     row("started", f.start_year);
     row("completed", f.completion_year);
     row("companies", f.companies || p.companies);
@@ -351,6 +375,7 @@
     });
     panel.appendChild(el("p", { text: "Sources:" }));
     panel.appendChild(ol);
+    if (item.steps && item.steps.length) panel.appendChild(this.stepsList(status, item.steps, { value: item.fields[layer.point_color], year: item.year }));
     panel.classList.add("open");
   };
 })(window.AtlasSite);

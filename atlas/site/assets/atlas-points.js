@@ -38,12 +38,28 @@
   var KM = MARK ? K[MARK.name] : -1, KC = COLOR ? K[COLOR.name] : -1;
   var index = null, views = {};
 
+  /* The year the points are shown as of (the page's this.asOf, kept by syncPointsYear). */
+  var asOf = null;
+  /* A project's status and year in force as of that year: its own from its year (always, for a
+     project without one), else its latest earlier step (the points' `steps` column, from
+     steps.csv), else null (it does not exist yet). */
+  function inForce(row) {
+    var y = row[K.year];
+    if (asOf === null || typeof y !== "number" || y <= asOf) return [row[KC], y];
+    var earlier = (row[K.steps] || []).filter(function (s) { return s[1] <= asOf; });
+    return earlier.length ? earlier[earlier.length - 1] : null;
+  }
+  function statusOf(row) { var f = inForce(row); return f ? f[0] : row[KC]; }
+
+  /* A project as an object: its columns, and its status and year as of the chosen year (`step`:
+     an earlier step's; `latest`: its own [status, year]). */
   function project(row) {
     var id = row[K.id];
     if (views[id]) return views[id];
-    var p = {};
+    var p = {}, f = inForce(row);
     Object.keys(K).forEach(function (c) { p[c] = row[K[c]]; });
     p.mark = row[KM]; p.color = row[KC]; p.row = row;
+    if (f && f[1] !== row[K.year]) { p.color = f[0]; p.year = f[1]; p.step = true; p.latest = [row[KC], row[K.year]]; }
     views[id] = p;
     return p;
   }
@@ -107,8 +123,8 @@
   /* One icon per kind × status × filled, made when first drawn. */
   var icons = {};
   function pointIcon(row) {
-    var key = row[KM] + "|" + row[KC] + "|" + filled(row);
-    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(row[KC]),
+    var status = statusOf(row), key = row[KM] + "|" + status + "|" + filled(row);
+    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(status),
                                                        filled: filled(row) }));
   }
   function clusterIcon(n) {
@@ -160,14 +176,23 @@
     if (this.pointsToggle) this.pointsToggle.checked = this.pointsOn;
   };
 
-  /* Whether a project (its row) is shown: its kind and status, the company filter (its own
-     companies) and the as-of year (a project without a year is shown at every year). */
+  /* Whether a project (its row) is shown: its kind, its status as of the chosen year, the
+     company filter (its own companies) and the as-of year (a project dated later is shown at its
+     earlier step, if it has one; a project without a year is shown at every year). */
   AtlasSite.prototype.projectShown = function (row) {
     if (this.kindFilter && row[KM] !== this.kindFilter) return false;
-    if (this.statusFilter && row[KC] !== this.statusFilter) return false;
-    if (this.company && (row[K.companies] || []).indexOf(this.company) < 0) return false;
-    var y = row[K.year];
-    return this.asOf === null || typeof y !== "number" || y <= this.asOf;
+    var f = inForce(row);
+    if (!f || (this.statusFilter && f[0] !== this.statusFilter)) return false;
+    return !this.company || (row[K.companies] || []).indexOf(this.company) >= 0;
+  };
+
+  /* The points follow the page's as-of year: a change of year remakes the projects' objects and
+     the marks (a mark's status may change with the year). */
+  AtlasSite.prototype.syncPointsYear = function () {
+    if (asOf === this.asOf) return;
+    asOf = this.asOf;
+    views = {};
+    if (this.pointGroup) { this.pointGroup.clearLayers(); this.pointMarks = {}; }
   };
 
   /* The projects shown, as objects (for the table). */
@@ -212,6 +237,7 @@
 
   /* Which projects the filters show (this.shown: their indexes in rows), drawn at once. */
   AtlasSite.prototype.updatePoints = function () {
+    this.syncPointsYear();
     if (!this.pointGroup) return;
     var shown = [];
     for (var i = 0; i < rows.length; i++) if (this.projectShown(rows[i])) shown.push(i);
@@ -359,7 +385,7 @@
     if (!this.pointsLegend) return;
     var self = this, byStatus = {}, byKind = {};
     rows.forEach(function (r) { byKind[r[KM]] = true; byStatus[r[KC]] = byStatus[r[KC]] || 0; });
-    this.shown.forEach(function (i) { byStatus[rows[i][KC]]++; });
+    this.shown.forEach(function (i) { var s = statusOf(rows[i]); byStatus[s] = (byStatus[s] || 0) + 1; });
     this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + rows.length +
       (this.pointsOn ? "" : " (switched off)");
     var body = this.pointsLegendBody;

@@ -106,7 +106,9 @@
     Object.keys(D.countries).forEach(function (k) {
       var layers = D.countries[k].layers;
       Object.keys(layers).forEach(function (lid) {
-        (layers[lid].years || [layers[lid].year]).forEach(function (y) { if (typeof y === "number") years[y] = true; });
+        var rec = layers[lid], steps = (rec.steps || []).map(function (s) { return s.year; });
+        (rec.step_years || []).forEach(function (ys) { steps = steps.concat(ys); });
+        (rec.years || [rec.year]).concat(steps).forEach(function (y) { if (typeof y === "number") years[y] = true; });
       });
     });
     return Object.keys(years).map(Number).sort(function (a, b) { return b - a; });
@@ -273,9 +275,32 @@
 
   /* ---- State: the records as of the chosen year, the company filter ---- */
 
-  /* Each country's records as of this.asOf: a record dated after it is left out (no data then);
-     a record without a year is always shown (the legend says so, the table marks it *);
-     counts and composite scores are recomputed from what is left. */
+  /* The step of a record in force in year Y (the latest one at or before Y), as a summary
+     marked `step` (its citations are in the record's details), or null. */
+  function stepAsOf(rec, Y) {
+    var earlier = (rec.steps || []).filter(function (s) { return s.year <= Y; });
+    if (!earlier.length) return null;
+    var s = earlier[earlier.length - 1];
+    return { value: s.value, year: s.year, confidence: s.confidence, step: true };
+  }
+
+  /* The year in force in Y of each item of a many-rows layer's record that exists then: its own
+     year (or none), else its latest step at or before Y (step_years); an item dated later
+     without such a step is left out. */
+  function itemYearsAsOf(rec, Y) {
+    var steps = rec.step_years || [], out = [];
+    (rec.years || []).forEach(function (y, i) {
+      if (y === null || y === undefined || y <= Y) { out.push(y); return; }
+      var earlier = (steps[i] || []).filter(function (s) { return s <= Y; });
+      if (earlier.length) out.push(earlier[earlier.length - 1]);
+    });
+    return out;
+  }
+
+  /* Each country's records as of this.asOf: a record dated after it shows the earlier step in
+     force then (steps.csv), else is left out (no data then); a record without a year is always
+     shown (the legend says so, the table marks it *); counts and composite scores are
+     recomputed from what is left. */
   AtlasSite.prototype.computeRecords = function () {
     var Y = this.asOf, out = {};
     Object.keys(D.countries).forEach(function (k) {
@@ -285,13 +310,16 @@
         if (!rec || l.rows === "composite") return;
         if (Y === null) { got[l.id] = rec; return; }
         if (l.rows === "many") {
-          var ys = (rec.years || []).filter(function (y) { return y === null || y === undefined || y <= Y; });
+          var ys = itemYearsAsOf(rec, Y);
           if (!ys.length) return;
           var dated = ys.filter(function (y) { return typeof y === "number"; });
           got[l.id] = { value: classAt(l.classes, ys.length, String(ys.length)), count: ys.length,
             year: dated.length ? Math.max.apply(null, dated) : null };
         } else if (typeof rec.year !== "number" || rec.year <= Y) {
           got[l.id] = rec;
+        } else {
+          var step = stepAsOf(rec, Y);
+          if (step) got[l.id] = step;
         }
       });
       D.layers.forEach(function (l) {
@@ -364,6 +392,7 @@
   A.valueLabel = valueLabel;
   A.isPhone = isPhone;
   A.compositeScore = compositeScore;
+  A.stepAsOf = stepAsOf;
   A.init = function (map) { return new AtlasSite(map); };
 })();
 

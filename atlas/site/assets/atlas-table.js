@@ -177,7 +177,7 @@
     });
     var notes = [];
     if (this.company) notes.push("Only countries whose records name " + this.company + " " + this.companyScope() + " (the company filter in the header).");
-    if (this.asOf !== null) notes.push("As of " + this.asOf + ": records dated later are left out; * marks a record without a year, shown at every year.");
+    if (this.asOf !== null) notes.push("As of " + this.asOf + ": records dated later show their earlier step in force then, or are left out; * marks a record without a year, shown at every year.");
     this.tableNote.textContent = notes.join(" ");
     this.tableCount.textContent = t.rows.length + " of " + Object.keys(D.countries).length + " countries (— = no data)";
   };
@@ -269,6 +269,7 @@
           if (l.rows === "composite") { row.push(rec ? rec.score.toFixed(3) : "", rec ? valueLabel(l, rec) : ""); return; }
           if (!rec) { row.push("", "", "", "", "", ""); return; }
           var full = Object.assign({}, rec, (details[k] || {})[l.id] || {});
+          if (rec.step) full = (full.steps || []).filter(function (s) { return s.year === rec.year; })[0] || { citations: [] };
           var src = sources(full);
           row.push(l.rows === "many" ? String(rec.count) : valueLabel(l, rec), rec.value,
             typeof rec.year === "number" ? rec.year : "", rec.confidence || "", src[0], src[1]);
