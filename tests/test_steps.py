@@ -40,7 +40,7 @@ def test_a_step_is_read_with_its_citation_and_confidence(seeds: Path) -> None:
     [step] = rec.steps
     assert (step.value, step.year, step.citations[0].source, step.citations[0].locator) == \
         ("medium", 2023, "thibaut2026", "L387")
-    assert step.confidence == "high"  # a think tank's report, as the rule gives
+    assert step.confidence == "medium"  # one think tank's report alone: the single-source cap
     assert in_force(rec, "alignment", 2024) == ("high", 2024)
     assert in_force(rec, "alignment", 2023) == ("medium", 2023)
     assert in_force(rec, "alignment", 2022) is None  # no data then
