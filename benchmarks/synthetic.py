@@ -94,6 +94,16 @@ def make(seeds: Path, out: Path, projects: int) -> Path:
         writer = csv.DictWriter(f, citation_columns)
         writer.writeheader()
         writer.writerows(citations)
+    steps = out / "steps.csv"
+    if steps.exists():  # the real projects' earlier steps go with the real projects
+        with steps.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            step_columns = reader.fieldnames or []
+            kept = [r for r in reader if r["layer"] != spec.id]
+        with steps.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, step_columns)
+            writer.writeheader()
+            writer.writerows(kept)
     return out
 
 

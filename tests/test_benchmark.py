@@ -44,6 +44,15 @@ def test_the_synthetic_dataset_validates_and_builds(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "index.html").is_file()
 
 
+def test_the_synthetic_dataset_from_the_real_seeds_validates(tmp_path: Path) -> None:
+    """The benchmarks start from seeds/ itself, whose projects have earlier steps and more."""
+    from atlas import build
+
+    seeds = synthetic.make(REPO / "seeds", tmp_path / "seeds", 50)
+    _dataset, _bounds, checked = build.validate(seeds)
+    assert not checked.errors, checked.errors[:3]
+
+
 @pytest.mark.browser
 def test_the_points_benchmarks_folium_pages_draw_offline(browser, tmp_path: Path) -> None:
     """Both folium sides of benchmarks/points.py draw their clusters from file:// with nothing
