@@ -71,7 +71,7 @@ const PROBE = "http://198.51.100.7/atlas-probe.png";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const report = { runs: [], errors: [] };
 let browser;
-let run = null;  // the run under way: the page's requests and errors go to it
+let run = null;  // the run under way
 let probing = false;  // the page's errors after a run's downloads are the probe's own
 
 function finish(code) {
@@ -170,16 +170,17 @@ try {
   const connection = browser.connection;  // puppeteer's WebDriver BiDi session
   await connection.send("session.subscribe", {
     events: ["browsingContext.downloadWillBegin", "browsingContext.downloadEnd"] });
-  const page = await browser.newPage();
-  page.on("request", (r) => run?.requests.push(r.url()));
-  page.on("pageerror", (e) => { if (run && !probing) run.errors.push(String(e)); });
-  page.on("console", (m) => {
-    if (run && m.type() === "error" && !probing) run.errors.push(m.text());
-  });
   for (const { label, url } of config.runs) {
     run = { label, url, hrefs: [], files: [], requests: [], probe: PROBE, errors: [] };
     report.runs.push(run);
+    const page = await browser.newPage();  // a tab of its own, whatever the last run left
+    page.on("request", (r) => run.requests.push(r.url()));
+    page.on("pageerror", (e) => { if (!probing) run.errors.push(String(e)); });
+    page.on("console", (m) => {
+      if (m.type() === "error" && !probing) run.errors.push(m.text());
+    });
     await downloadAll(page, connection, label, url);
+    await page.close();
   }
   run = null;
   clearTimeout(watchdog);
