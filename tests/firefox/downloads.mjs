@@ -47,6 +47,7 @@ const prefs = {
   "network.proxy.no_proxies_on": "127.0.0.1",
   "network.proxy.allow_hijacking_localhost": false,
   "network.dns.disablePrefetch": true,
+  "network.trr.mode": 5,
   "network.prefetch-next": false,
   "network.predictor.enabled": false,
   "network.captive-portal-service.enabled": false,
