@@ -202,7 +202,7 @@ def _site_files(cache: Cache, seeds: Path, dataset: Dataset, bounds: boundaries.
                                                                       meta).items()})
     if with_pictures:
         files.update(_pictures(cache, dataset, countries, meta))
-    files.update(payload.download_scripts(files))  # the JSON downloads, saved from file:// too
+    files.update(payload.download_scripts(files))  # the menu's files, saved from file:// too
     return files
 
 

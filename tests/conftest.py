@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +30,28 @@ def wait_for_panel(page: object, iso3: str) -> None:
     """Wait until the details panel shows `iso3` with its records (loaded when it first opens)."""
     page.wait_for_selector(f"#atlas-panel[data-country='{iso3}']:not([aria-busy]) h2",
                            timeout=30_000)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of a folder, without a line on stderr for each request."""
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def http_server(directory: Path) -> Iterator[str]:
+    """`directory` served over http on 127.0.0.1 (a free port) while the block runs: its
+    address, "http://127.0.0.1:<port>/"."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture

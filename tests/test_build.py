@@ -278,3 +278,29 @@ def test_country_pages_change_only_with_their_country(seeds: Path, tmp_path: Pat
     assert version(before["BRA.html"]) != version(after["BRA.html"])
     assert f"page version {version(after['BRA.html'])}" in after["BRA.html"]  # in "cite this page"
     assert "Chinese cloud" in after["BRA.html"] and "Cite this page" in after["BRA.html"]
+
+
+def test_every_file_of_the_menu_has_its_script_for_file_pages(built_site: Path) -> None:
+    """A page opened from file:// saves each file of the Downloads menu from
+    data/download/<name>.js: that script holds the file's exact bytes (text as a string, the
+    zip and the GeoPackage as base64), and nothing else is written there."""
+    import base64
+
+    text = (built_site / "data" / "atlas-data.js").read_text(encoding="utf-8")
+    meta = json.loads(text[len("window.ATLAS_DATA="):-2])["meta"]
+    menu = {d["name"] for d in meta["downloads"]} | {"datapackage.json"}
+    scripts = {p.name.removesuffix(".js"): p for p in (built_site / "data" / "download").iterdir()}
+    assert set(scripts) == menu
+    prefix = "window.ATLAS_DOWNLOAD=window.ATLAS_DOWNLOAD||{};window.ATLAS_DOWNLOAD["
+    kinds = {}
+    for name, path in sorted(scripts.items()):
+        script = path.read_text(encoding="ascii")
+        head = prefix + json.dumps(name) + "]="
+        assert script.startswith(head) and script.endswith(";\n"), name
+        assert "</" not in script  # a script's text never closes a script element
+        value = json.loads(script[len(head):-2])  # JSON reads "<\/" as "</"
+        kinds[name] = "text" if isinstance(value, str) else "base64"
+        body = value.encode("utf-8") if kinds[name] == "text" else base64.b64decode(value["base64"])
+        assert body == (built_site / "data" / name).read_bytes(), name
+    assert kinds["atlas-data.zip"] == kinds["atlas.gpkg"] == "base64"
+    assert kinds["atlas.csv"] == kinds["atlas.geojson"] == "text"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from atlas import build
-from tests.conftest import FIXTURE_SEEDS, OfflinePage, wait_for_panel
+from tests.conftest import FIXTURE_SEEDS, OfflinePage, http_server, wait_for_panel
 from tests.test_site_access import PHONE
 
 pytestmark = pytest.mark.browser
@@ -162,56 +162,48 @@ def test_focus_returns_to_the_panels_link_after_back(offline_page, site: Path) -
     assert offline_page.errors == []
 
 
+def opened(browser, address: str):
+    """The map at `address` in a page of its own, the Downloads menu open: a page for each file,
+    as Chromium holds back a page's many downloads (from file://, at times the eleventh)."""
+    page = browser.new_page(accept_downloads=True)
+    page.goto(address)
+    page.wait_for_selector("body[data-atlas-ready]")
+    page.evaluate("document.querySelector('.atlas-downloads').open = true")
+    return page
+
+
 def test_every_file_of_the_downloads_menu_downloads_from_file(browser, site: Path) -> None:
     """Chromium shows a JSON file opened from file:// despite `download`: every file of the
     menu still gives a download event, with the file's bytes."""
-    page = browser.new_page(accept_downloads=True)
-    page.goto((site / "index.html").as_uri())
-    page.wait_for_selector("body[data-atlas-ready]")
+    address = (site / "index.html").as_uri()
+    page = opened(browser, address)
     hrefs = page.evaluate("[...document.querySelectorAll('.atlas-downloads a[download]')]"
                           ".map(a => a.getAttribute('href'))")
+    page.close()
     assert {"data/atlas.geojson", "data/datapackage.json", "data/changes.json",
             "data/atlas-data.zip"} <= set(hrefs)
     for href in hrefs:
-        page.evaluate("document.querySelector('.atlas-downloads').open = true")
+        page = opened(browser, address)
         with page.expect_download(timeout=10_000) as info:
             page.click(f".atlas-downloads a[href='{href}']")
         name = href.removeprefix("data/")
         assert info.value.suggested_filename == name
         assert Path(info.value.path()).read_bytes() == (site / "data" / name).read_bytes(), name
         assert page.url.endswith("index.html")  # still the map, not the file shown
-    page.close()
+        page.close()
 
 
 def test_every_file_of_the_downloads_menu_downloads_over_http(browser, site: Path) -> None:
     """The same menu served over http (as `atlas serve` or any web server does): every file
     gives a download event with its bytes, and the page stays the map."""
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *_args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    address = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-
-    def opened():  # a page of its own for each file: Chromium holds back a page's many downloads
-        page = browser.new_page(accept_downloads=True)
-        page.goto(address)
-        page.wait_for_selector("body[data-atlas-ready]")
-        page.evaluate("document.querySelector('.atlas-downloads').open = true")
-        return page
-
-    try:
-        page = opened()
+    with http_server(site) as served:
+        page = opened(browser, served + "index.html")
         hrefs = page.evaluate("[...document.querySelectorAll('.atlas-downloads a[download]')]"
                               ".map(a => a.getAttribute('href'))")
         page.close()
         assert "data/atlas.geojson" in hrefs and "data/atlas-data.zip" in hrefs
         for href in hrefs:
-            page = opened()
+            page = opened(browser, served + "index.html")
             with page.expect_download(timeout=10_000) as info:
                 page.click(f".atlas-downloads a[href='{href}']")
             name = href.removeprefix("data/")
@@ -219,6 +211,3 @@ def test_every_file_of_the_downloads_menu_downloads_over_http(browser, site: Pat
             assert Path(info.value.path()).read_bytes() == (site / "data" / name).read_bytes()
             assert page.url.endswith("index.html")
             page.close()
-    finally:
-        server.shutdown()
-        server.server_close()

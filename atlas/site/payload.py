@@ -8,6 +8,7 @@ into `assets/`; no file refers to another host.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -113,23 +114,27 @@ def data_js(data: dict) -> str:
     return "window.ATLAS_DATA=" + _json({**data, "countries": countries}) + ";\n"
 
 
-#: Downloads a browser shows instead of saving when the page is opened from file:// (Chromium
-#: ignores `download` on file:// links and renders JSON): the page loads their text from
-#: data/download/<name>.js and saves it as a Blob (atlas-controls.js: downloadList).
-SHOWN_NOT_SAVED = (".json", ".geojson")
+#: The Downloads menu's files, saved from data/download/<name>.js on a page opened from file://
+#: (atlas-controls.js: downloadLink): there Chromium ignores `download` and shows a JSON file
+#: in the tab, and Firefox answers a link to any other local file with its "What should Firefox
+#: do with this file?" dialog; both save a Blob the page makes, as a download, without asking.
+MENU_FILES = (".json", ".geojson", ".csv", ".zip", ".gpkg")
 
 
 def download_scripts(files: dict[str, bytes]) -> dict[str, bytes]:
-    """data/download/<name>.js for each JSON download in `files` ({path in the site: bytes}):
-    its text as a script, window.ATLAS_DOWNLOAD[name] = "<text>"."""
+    """data/download/<name>.js for each download in `files` ({path in the site: bytes}):
+    window.ATLAS_DOWNLOAD[name] = "<text>" for UTF-8 text, {"base64": "..."} for the rest."""
     out = {}
     for path, body in sorted(files.items()):
         name = path.removeprefix("data/")
-        if path.startswith("data/") and "/" not in name and name.endswith(SHOWN_NOT_SAVED):
-            text = json.dumps(body.decode("utf-8"), ensure_ascii=True).replace("</", "<\\/")
+        if path.startswith("data/") and "/" not in name and name.endswith(MENU_FILES):
+            try:
+                value = json.dumps(body.decode("utf-8"), ensure_ascii=True)
+            except UnicodeDecodeError:  # not text: the zip, the GeoPackage
+                value = '{"base64":"' + base64.b64encode(body).decode("ascii") + '"}'
             out[f"data/download/{name}.js"] = (
                 "window.ATLAS_DOWNLOAD=window.ATLAS_DOWNLOAD||{};window.ATLAS_DOWNLOAD["
-                + json.dumps(name) + "]=" + text + ";\n").encode()
+                + json.dumps(name) + "]=" + value.replace("</", "<\\/") + ";\n").encode()
     return out
 
 

@@ -100,17 +100,20 @@
   };
 
   /* A file of data/ to download. Opened from file://, Chromium ignores `download` and shows a
-     JSON file in the tab: those are read from data/download/<name>.js (written by the build,
-     atlas/site/payload.py: download_scripts) and saved as a Blob. */
+     JSON file in the tab, and Firefox asks what to do with any other file: there every file is
+     read from data/download/<name>.js (written by the build, atlas/site/payload.py:
+     download_scripts; text, or {base64} for the zip and the GeoPackage) and saved as a Blob. */
   AtlasSite.prototype.downloadLink = function (name, text) {
     var a = el("a", { href: "data/" + encodeURIComponent(name), download: "", "data-file": name, text: text });
-    if (location.protocol !== "file:" || !/\.(geo)?json$/.test(name)) return a;
+    if (location.protocol !== "file:") return a;
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
       var store = window.ATLAS_DOWNLOAD = window.ATLAS_DOWNLOAD || {};
       function save() {
-        if (typeof store[name] !== "string") { location.href = a.href; return; }  // no script: show the file
-        var link = el("a", { href: URL.createObjectURL(new Blob([store[name]], { type: "application/json" })), download: name });
+        var body = store[name];
+        if (!body || (typeof body !== "string" && typeof body.base64 !== "string")) { location.href = a.href; return; }  // no script: the plain link
+        if (typeof body !== "string") body = Uint8Array.from(atob(body.base64), function (c) { return c.charCodeAt(0); });
+        var link = el("a", { href: URL.createObjectURL(new Blob([body], { type: "application/octet-stream" })), download: name });
         document.body.appendChild(link); link.click(); link.remove();
       }
       if (store[name] !== undefined) { save(); return; }
