@@ -65,3 +65,21 @@ def test_the_report_counts_a_relayed_story_once(seeds: Path) -> None:
 def test_a_republication_of_an_unnamed_story_adds_no_publisher(seeds: Path) -> None:
     add(seeds, [NEWS[0].format(""), NEWS[1].format("unknown")], list(CITES))
     assert "2 independent publishers" in reason(seeds)  # the brief and the wire only
+
+
+def test_a_source_that_gives_context_only_adds_no_publisher(seeds: Path, tmp_path: Path) -> None:
+    """A citation that states another part of the record (stance `context`) is shown with the
+    sources but does not lift the confidence the way a second supporting publisher does."""
+    from atlas import build
+
+    text = (seeds / "citations.csv").read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    (seeds / "citations.csv").write_text("\n".join([header + ",evidence,stance",
+                                                  *(r + ",," for r in rows)]) + "\n",
+                                         encoding="utf-8")
+    add(seeds, [NEWS[0].format(""), NEWS[1].format("")],
+        [CITES[0] + ",,supports", CITES[1] + ",,context"])
+    assert "2 independent publishers" in reason(seeds)  # the brief and the wire, not the daily
+    build.run(seeds, tmp_path / "site", pictures=False)
+    page = (tmp_path / "site" / "country" / "TUR.html").read_text(encoding="utf-8")
+    assert "<strong>Context:</strong> " in page

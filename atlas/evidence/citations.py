@@ -98,7 +98,8 @@ def load_citations(seeds: Path, layers: tuple[LayerSpec, ...],
         if stance not in STANCES:
             problems.append(Problem(shown, line, "stance", f"unknown stance {stance!r} "
                                     f"(expected one of: {', '.join(STANCES)})",
-                                    "contradicts: the source speaks against the value"))
+                                    "contradicts: the source speaks against the value; context: "
+                                    "it states another part of the record, not the value"))
             continue
         if not quote and not evidence:
             problems.append(Problem(shown, line, "evidence", "no evidence and no quote",

@@ -24,7 +24,10 @@ COMPANY_COLUMNS = ("name", "aliases", "parent", "kind", "note")
 COMPANY_KINDS = ("vendor", "cloud_provider", "telecom", "state_bank", "state_enterprise",
                  "platform", "other")
 STEP_COLUMNS = ("layer", "country", "value", "year", "source", "locator", "quote", "evidence")
-STANCES = ("supports", "contradicts")
+#: supports: the source states the value; contradicts: it speaks against it (counter-evidence);
+#: context: it states another part of the record (a value in `others`, a detail, a later phase)
+#: but not the value: shown with the sources, not counted for the confidence.
+STANCES = ("supports", "contradicts", "context")
 #: `relays = unknown`: a republication whose original is not identified; it never counts as
 #: one more publisher (it may repeat any of the record's other sources).
 UNKNOWN_ORIGIN = "unknown"
@@ -75,8 +78,8 @@ class Source(NamedTuple):
 
 class Citation(NamedTuple):
     """One piece of evidence for a record: a source, where in it, what it says (`evidence`, in
-    the atlas's words, and/or a verbatim `quote`), and whether it supports the value or
-    contradicts it (counter-evidence, kept beside the value)."""
+    the atlas's words, and/or a verbatim `quote`), and whether it supports the value,
+    contradicts it (counter-evidence, kept beside the value) or gives context only."""
 
     source: str
     locator: str

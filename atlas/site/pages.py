@@ -23,6 +23,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
 COPY_LINK = ('<p class="atlas-copy"><button type="button" id="atlas-copy-link" hidden>Copy link'
              '</button> <span id="atlas-status" role="status"></span></p>')
 
+#: What a citation's stance says before it on a country page (atlas-panel.js: stanceLabel).
+STANCE_LABELS = {"contradicts": "<strong>Against:</strong> ", "context": "<strong>Context:</strong> "}
 BOUNDARY_POLICY = """
 <p>The map draws <strong>Natural Earth</strong> 1:10m admin-0 boundaries (version 5.1.1, German point of
 view). Natural Earth draws <em>de facto</em> boundaries — the line of control, not a judgement on
@@ -369,7 +371,7 @@ def country(dataset: Dataset, c: Country, meta: dict[str, Any]) -> str:
                                    ("derivation", "judgement"),
                                    ("note", "note")) if r.get(key) not in (None, ""))
             cites = "".join(
-                f"<li>{'<strong>Against:</strong> ' if x['stance'] == 'contradicts' else ''}"
+                f"<li>{STANCE_LABELS.get(x['stance'], '')}"
                 f"{source_line(dataset, x['source'])}, {e(x['locator'])}"
                 f"{'<p>' + e(x['evidence']) + '</p>' if x['evidence'] else ''}"
                 f"{'<blockquote>“' + e(x['quote']) + '”</blockquote>' if x['quote'] else ''}</li>"

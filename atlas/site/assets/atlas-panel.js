@@ -18,6 +18,12 @@
 
   /* The id of a class's row in the about page's codebook, as atlas/site/pages.py rule_id
      writes it: '+' spelt "plus", any other character but letters, digits, - and _ as "-". */
+  /* A citation's stance, said before it: counter-evidence, or context that is not the value. */
+  function stanceLabel(cit) {
+    if (cit.stance === "contradicts") return el("strong", { text: "Against: " });
+    return cit.stance === "context" ? el("strong", { text: "Context: " }) : null;
+  }
+
   function ruleId(layer, value) {
     return ("rule-" + layer + "-" + String(value)).replace(/\+/g, "plus").replace(/[^A-Za-z0-9_-]/g, "-");
   }
@@ -257,7 +263,7 @@
       var src = D.sources[cit.source] || { title: cit.source };
       var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
       ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "", hidden: i >= SOURCES_SHOWN && n > SOURCES_SHOWN + 1 ? "" : null }, [
-        cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
+        stanceLabel(cit),
         link(src.url, src.title), who ? " — " + who : "", ", " + cit.locator,
         cit.evidence ? el("p", { text: cit.evidence }) : null,
         cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
@@ -367,7 +373,7 @@
       var src = D.sources[cit.source] || { title: cit.source };
       var who = [src.author, src.publisher, src.date].filter(Boolean).join(", ");
       ol.appendChild(el("li", { className: cit.stance === "contradicts" ? "against" : "" }, [
-        cit.stance === "contradicts" ? el("strong", { text: "Against: " }) : null,
+        stanceLabel(cit),
         link(src.url, src.title), who ? " — " + who : "", cit.locator ? ", " + cit.locator : "",
         src.url ? el("span", { className: "atlas-address", text: src.url }) : null,
         cit.quote ? el("blockquote", { text: "“" + cit.quote + "”" }) : null
