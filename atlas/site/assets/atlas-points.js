@@ -181,8 +181,15 @@
      earlier step, if it has one; a project without a year is shown at every year). */
   AtlasSite.prototype.projectShown = function (row) {
     if (this.kindFilter && row[KM] !== this.kindFilter) return false;
-    var f = inForce(row);
-    if (!f || (this.statusFilter && f[0] !== this.statusFilter)) return false;
+    // Asked of every project at each change: the status in force is worked out (inForce, which
+    // makes an array) only for a project dated after the as-of year.
+    var y = row[K.year], status = row[KC];
+    if (asOf !== null && typeof y === "number" && y > asOf) {
+      var f = inForce(row);
+      if (!f) return false;
+      status = f[0];
+    }
+    if (this.statusFilter && status !== this.statusFilter) return false;
     return !this.company || (row[K.companies] || []).indexOf(this.company) >= 0;
   };
 
