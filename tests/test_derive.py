@@ -19,6 +19,11 @@ def read(path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
+def write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
 def test_every_records_generated_year_is_the_year_shown_and_its_citation_gives_it() -> None:
     dataset = loader.load_valid(SEEDS)
     wrong = []
@@ -58,8 +63,7 @@ def test_an_undated_record_with_a_dated_source_is_reported_until_its_note_says_w
     rows = read(path)
     note = rows[0].index("note")
     rows[2][note] = ""  # BRA: no year, its brief dated 2026-02
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    write(path, rows)
     _dataset, problems = evidence.load(seeds)
     said = [str(p) for p in problems.warnings if p.field == "year"]
     assert said == [f"{path}:3: warning: year: 'BRA' has no year, but its source 'thibaut2026' "
@@ -67,8 +71,7 @@ def test_an_undated_record_with_a_dated_source_is_reported_until_its_note_says_w
                     "passage names none; or say in the note why not (a sentence beginning "
                     "'Year')"]
     rows[2][note] = "Year: the brief's date is not the share's → empty."
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    write(path, rows)
     _dataset, problems = evidence.load(seeds)
     assert [p for p in problems.warnings if p.field == "year"] == []
 
@@ -78,8 +81,7 @@ def test_a_year_no_citation_gives_is_reported(seeds: Path) -> None:
     rows = read(path)
     rows[1][rows[0].index("derivation")] = ""
     rows[1][rows[0].index("year")] = "2019"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    write(path, rows)
     dataset, problems = evidence.load(seeds)
     said = [str(p) for p in problems.warnings if p.field == "year"]
     assert said == [f"{path}:2: warning: year: 'LAO': no supporting citation's passage names "
