@@ -44,7 +44,12 @@
     copy.addEventListener("click", function () { self.copyLink(); });
     this.status = el("span", { className: "atlas-status", id: "atlas-status", role: "status" });
 
-    var companies = Object.keys(this.companyCounts).sort(function (a, b) { return a.localeCompare(b); });
+    // Ordered by the names' letters, case aside: localeCompare would start the browser's
+    // collator while the map is still being drawn, for a list the tables sort again if asked.
+    var companies = Object.keys(this.companyCounts).sort(function (a, b) {
+      var x = a.toLowerCase(), y = b.toLowerCase();
+      return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    });
     this.companySelect = el("select", { id: "atlas-company" }, [el("option", { value: "", text: "All companies" })].concat(
       companies.map(function (n) { return el("option", { value: n, text: n + " (" + self.companyCounts[n] + ")" }); })));
     this.companySelect.addEventListener("change", function () { self.setCompany(self.companySelect.value || null); });
@@ -153,11 +158,9 @@
     var input = el("input", { type: "search", id: "atlas-search", placeholder: "Find a country (name, ISO)",
       role: "combobox", "aria-expanded": "false", "aria-controls": "atlas-search-list", "aria-autocomplete": "list",
       "aria-label": "Find a country by English name, Chinese name or ISO code", autocomplete: "off" });
-    // The hint that Chinese names work too is shown just after the first paint: finding a font for
+    // The hint that Chinese names work too is shown once the map is drawn: finding a font for
     // 中文 is the slowest part of the page's first layout, and the map need not wait.
-    requestAnimationFrame(function () {
-      setTimeout(function () { input.placeholder = "Find a country (name, 中文, ISO)"; }, 0);
-    });
+    A.whenIdle(function () { input.placeholder = "Find a country (name, 中文, ISO)"; });
     var list = el("ul", { id: "atlas-search-list", role: "listbox", "aria-label": "Countries found", hidden: "" });
     var hits = [], active = -1;
     function render() {

@@ -32,6 +32,30 @@
     });
   }
 
+  /* A country's shape: a Leaflet polygon whose points are projected in one loop of arithmetic
+     (Web Mercator, as Leaflet's EPSG3857 has it) rather than through Leaflet's chain of calls,
+     which makes several objects per point: the countries' ten thousand points are projected at
+     the first drawing and again at every zoom. Any other CRS keeps Leaflet's own way. */
+  var MAX_LAT = 85.0511287798, DEG = Math.PI / 180;
+  var CountryShape = L.Polygon.extend({
+    _projectLatlngs: function (latlngs, result, bounds) {
+      var map = this._map;
+      if (map.options.crs !== L.CRS.EPSG3857) return L.Polygon.prototype._projectLatlngs.call(this, latlngs, result, bounds);
+      if (!(latlngs[0] instanceof L.LatLng)) {
+        for (var k = 0; k < latlngs.length; k++) this._projectLatlngs(latlngs[k], result, bounds);
+        return;
+      }
+      var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), ring = new Array(latlngs.length);
+      for (var i = 0; i < latlngs.length; i++) {
+        var ll = latlngs[i], s = Math.sin(Math.max(Math.min(ll.lat, MAX_LAT), -MAX_LAT) * DEG);
+        ring[i] = new L.Point(Math.round(scale * (ll.lng / 360 + 0.5)) - origin.x,
+                              Math.round(scale * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI))) - origin.y);
+        bounds.extend(ring[i]);
+      }
+      result.push(ring);
+    }
+  });
+
   /* Level of detail: the world view (coarse) draws first; from DETAIL_ZOOM on, the detailed
      shapes (data/geometry.js) are loaded once and swapped in, and swapped back when zooming out. */
   var DETAIL_ZOOM = 3;
@@ -44,7 +68,9 @@
     this.geo = L.featureGroup();
     decodeShapes(window.ATLAS_GEOMETRY).forEach(function (shape) {
       var id = shape.id;
-      var lyr = L.polygon(shape.latlngs, L.extend({ renderer: self.renderer }, self.style(id)));
+      // The world view's shapes are simplified as a whole when the geodata is made (geodata.web_encoding), so Leaflet's own
+      // simplification is not run again on them; the detailed shapes get it (updateDetail).
+      var lyr = new CountryShape(shape.latlngs, L.extend({ renderer: self.renderer, smoothFactor: 0 }, self.style(id)));
       lyr.atlasId = id;
       self.byId[id] = lyr;
       self.coarse[id] = shape.latlngs;
@@ -86,7 +112,10 @@
       }
     }
     var shapes = want === "detail" ? this.detail : this.coarse;
-    Object.keys(this.byId).forEach(function (id) { self.byId[id].setLatLngs(shapes[id]); });
+    Object.keys(this.byId).forEach(function (id) {
+      self.byId[id].options.smoothFactor = want === "detail" ? 1 : 0;
+      self.byId[id].setLatLngs(shapes[id]);
+    });
     this.lod = want;
     document.body.setAttribute("data-lod", want);
   };
@@ -138,14 +167,18 @@
       var c = D.countries[id];
       var poly = mainPolygon(self.coarse[id]);
       if (!c || !poly) return;
-      var text = el("span", { text: c.name });
-      self.labels[id] = { poly: poly, width: c.name.length * 7.1 + 6, marker: L.marker(labelPoint(poly), {
-        pane: "atlas-labels", interactive: false, keyboard: false,
-        icon: L.divIcon({ className: "atlas-label", html: text, iconSize: null })
-      }) };
+      self.labels[id] = { poly: poly, name: c.name, width: c.name.length * 7.1 + 6, marker: null };
     });
     this.updateLabels();
   };
+
+  /* A label's marker, made the first time the label fits (most never do at the world view). */
+  function labelMarker(lab) {
+    return lab.marker || (lab.marker = L.marker(labelPoint(lab.poly), {
+      pane: "atlas-labels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "atlas-label", html: el("span", { text: lab.name }), iconSize: null })
+    }));
+  }
 
   AtlasSite.prototype.updateLabels = function () {
     if (!this.labelGroup) return;  // not built yet (see init)
@@ -155,9 +188,8 @@
       var sw = self.map.project(b.getSouthWest(), zoom), ne = self.map.project(b.getNorthEast(), zoom);
       var fits = zoom >= 2 && (ne.x - sw.x) >= lab.width && (sw.y - ne.y) >= 16;
       if (fits) shown++;
-      if (fits !== self.labelGroup.hasLayer(lab.marker)) {
-        if (fits) self.labelGroup.addLayer(lab.marker); else self.labelGroup.removeLayer(lab.marker);
-      }
+      if (fits) { if (!self.labelGroup.hasLayer(labelMarker(lab))) self.labelGroup.addLayer(lab.marker); }
+      else if (lab.marker && self.labelGroup.hasLayer(lab.marker)) self.labelGroup.removeLayer(lab.marker);
     });
     document.body.setAttribute("data-labels", String(shown));
   };

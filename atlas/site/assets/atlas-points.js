@@ -30,12 +30,22 @@
   var COLOR = LAYER ? fieldSpec(LAYER.point_color) : null;  // status
   var MARK = LAYER ? fieldSpec(LAYER.point_mark) : null;    // kind
 
-  /* The projects: the rows of data/points.js as they are (arrays, by id), read through the
-     column indexes K; an object for one project (A.project) is made only when a panel or the
-     table needs it, so 20,000 points cost no more than their rows and the marks drawn. */
-  var rows = LAYER ? P[LAYER.id].rows : [], K = {};
-  (LAYER ? P[LAYER.id].columns : []).forEach(function (c, i) { K[c] = i; });
-  var KM = MARK ? K[MARK.name] : -1, KC = COLOR ? K[COLOR.name] : -1;
+  /* The projects: data/points.js column by column (a list per column, one entry per project;
+     a project is its index i in them), with the few repeated words (kinds, statuses, places,
+     countries) written as numbers into the layer's `codes` and read back once here, into lists
+     of the same few strings. An object for one project (A.project) is made only when a panel
+     or the table needs it, so 20,000 points cost no more than their columns and the marks. */
+  var T = LAYER ? P[LAYER.id] : { count: 0, columns: {}, codes: {} }, N = T.count;
+  function column(name) {
+    var values = T.columns[name] || [], words = T.codes[name];
+    if (!words) return values;
+    var out = new Array(values.length);
+    for (var i = 0; i < values.length; i++) out[i] = values[i] === null ? null : words[values[i]];
+    return out;
+  }
+  var ID = column("id"), YEAR = column("year"), STEPS = column("steps"), COMPANIES = column("companies");
+  var PRECISION = column("precision"), LON = column("lon"), LAT = column("lat");
+  var MARKS = MARK ? column(MARK.name) : [], COLORS = COLOR ? column(COLOR.name) : [];
   var index = null, views = {};
 
   /* The year the points are shown as of (the page's this.asOf, kept by syncPointsYear). */
@@ -43,35 +53,38 @@
   /* A project's status and year in force as of that year: its own from its year (always, for a
      project without one), else its latest earlier step (the points' `steps` column, from
      steps.csv), else null (it does not exist yet). */
-  function inForce(row) {
-    var y = row[K.year];
-    if (asOf === null || typeof y !== "number" || y <= asOf) return [row[KC], y];
-    var earlier = (row[K.steps] || []).filter(function (s) { return s[1] <= asOf; });
+  function inForce(i) {
+    var y = YEAR[i];
+    if (asOf === null || typeof y !== "number" || y <= asOf) return [COLORS[i], y];
+    var earlier = (STEPS[i] || []).filter(function (s) { return s[1] <= asOf; });
     return earlier.length ? earlier[earlier.length - 1] : null;
   }
-  function statusOf(row) { var f = inForce(row); return f ? f[0] : row[KC]; }
+  function statusOf(i) { var f = inForce(i); return f ? f[0] : COLORS[i]; }
 
   /* A project as an object: its columns, and its status and year as of the chosen year (`step`:
      an earlier step's; `latest`: its own [status, year]). */
-  function project(row) {
-    var id = row[K.id];
+  function project(i) {
+    var id = ID[i];
     if (views[id]) return views[id];
-    var p = {}, f = inForce(row);
-    Object.keys(K).forEach(function (c) { p[c] = row[K[c]]; });
-    p.mark = row[KM]; p.color = row[KC]; p.row = row;
-    if (f && f[1] !== row[K.year]) { p.color = f[0]; p.year = f[1]; p.step = true; p.latest = [row[KC], row[K.year]]; }
+    var p = {}, f = inForce(i);
+    Object.keys(T.columns).forEach(function (c) {
+      var v = T.columns[c][i], words = T.codes[c];
+      p[c] = words && v !== null ? words[v] : v;
+    });
+    p.mark = MARKS[i]; p.color = COLORS[i];
+    if (f && f[1] !== YEAR[i]) { p.color = f[0]; p.year = f[1]; p.step = true; p.latest = [COLORS[i], YEAR[i]]; }
     views[id] = p;
     return p;
   }
   function projectById(id) {
-    if (!index) { index = {}; rows.forEach(function (r) { index[r[K.id]] = r; }); }
+    if (!index) { index = {}; ID.forEach(function (x, i) { index[x] = i; }); }
     return Object.prototype.hasOwnProperty.call(index, id) ? project(index[id]) : null;
   }
-  A.pointLayer = LAYER; A.projectRows = rows; A.project = project; A.projectById = projectById;
+  A.pointLayer = LAYER; A.projectCount = N; A.project = project; A.projectById = projectById;
   A.pointColor = COLOR; A.pointMark = MARK;
 
   /* Exact places are filled marks; approximate, city, province or country-only ones hollow. */
-  function filled(row) { return row[K.precision] === "exact"; }
+  function filled(i) { return PRECISION[i] === "exact"; }
   A.pointFilled = filled;
 
   /* Black or white, whichever reads better on `hex` (WCAG relative luminance). */
@@ -122,10 +135,10 @@
 
   /* One icon per kind × status × filled, made when first drawn. */
   var icons = {};
-  function pointIcon(row) {
-    var status = statusOf(row), key = row[KM] + "|" + status + "|" + filled(row);
-    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(row[KM]), color: classColor(status),
-                                                       filled: filled(row) }));
+  function pointIcon(i) {
+    var status = statusOf(i), key = MARKS[i] + "|" + status + "|" + filled(i);
+    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(MARKS[i]), color: classColor(status),
+                                                       filled: filled(i) }));
   }
   function clusterIcon(n) {
     var size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
@@ -137,18 +150,20 @@
      one point draws that point, a cell with more draws one cluster with their count, at their
      mean. Each step is one pass over the shown points (no distances between them), and only
      the cells in and around the view are drawn. The points' places on the plane are worked out
-     once, as fractions of the world's width (MX, MY): at zoom z they are times 256 · 2^z. */
-  var CELL = 60, MAX_LAT = 85.0511287798;
-  var MX = new Float64Array(rows.length), MY = new Float64Array(rows.length);
+     once, as fractions of the world's width (MX, MY): at zoom z they are times 256 · 2^z.
+     Cells of 80 pixels, the reach of Leaflet.markercluster's clusters: the biggest cluster
+     mark (44 pixels) keeps clear of its neighbours, and the world view draws fewer marks. */
+  var CELL = 80, MAX_LAT = 85.0511287798;
+  var MX = new Float64Array(N), MY = new Float64Array(N);
   (function () {
-    for (var i = 0; i < rows.length; i++) {
-      var lat = Math.max(Math.min(rows[i][K.lat], MAX_LAT), -MAX_LAT), s = Math.sin(lat * Math.PI / 180);
-      MX[i] = rows[i][K.lon] / 360 + 0.5;
+    for (var i = 0; i < N; i++) {
+      var lat = Math.max(Math.min(LAT[i], MAX_LAT), -MAX_LAT), s = Math.sin(lat * Math.PI / 180);
+      MX[i] = LON[i] / 360 + 0.5;
       MY[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
   })();
 
-  /* The shown points (indexes in rows) that fall in cell (cx, cy) at zoom z. */
+  /* The shown points (their indexes) that fall in cell (cx, cy) at zoom z. */
   function cellMembers(shown, z, cx, cy) {
     var scale = 256 * Math.pow(2, z), out = [];
     for (var j = 0; j < shown.length; j++) {
@@ -176,21 +191,21 @@
     if (this.pointsToggle) this.pointsToggle.checked = this.pointsOn;
   };
 
-  /* Whether a project (its row) is shown: its kind, its status as of the chosen year, the
+  /* Whether a project (its index) is shown: its kind, its status as of the chosen year, the
      company filter (its own companies) and the as-of year (a project dated later is shown at its
      earlier step, if it has one; a project without a year is shown at every year). */
-  AtlasSite.prototype.projectShown = function (row) {
-    if (this.kindFilter && row[KM] !== this.kindFilter) return false;
+  AtlasSite.prototype.projectShown = function (i) {
+    if (this.kindFilter && MARKS[i] !== this.kindFilter) return false;
     // Asked of every project at each change: the status in force is worked out (inForce, which
     // makes an array) only for a project dated after the as-of year.
-    var y = row[K.year], status = row[KC];
+    var y = YEAR[i], status = COLORS[i];
     if (asOf !== null && typeof y === "number" && y > asOf) {
-      var f = inForce(row);
+      var f = inForce(i);
       if (!f) return false;
       status = f[0];
     }
     if (this.statusFilter && status !== this.statusFilter) return false;
-    return !this.company || (row[K.companies] || []).indexOf(this.company) >= 0;
+    return !this.company || (COMPANIES[i] || []).indexOf(this.company) >= 0;
   };
 
   /* The points follow the page's as-of year: a change of year remakes the projects' objects and
@@ -205,7 +220,9 @@
   /* The projects shown, as objects (for the table). */
   AtlasSite.prototype.shownProjects = function () {
     var self = this;
-    return rows.filter(function (r) { return self.projectShown(r); }).map(project);
+    var out = [];
+    for (var i = 0; i < N; i++) if (self.projectShown(i)) out.push(project(i));
+    return out;
   };
 
   AtlasSite.prototype.buildPoints = function () {
@@ -218,15 +235,15 @@
     this.pointMarks = {};
     this.pointGroup = L.featureGroup();
     this.pointGroup.on("click", function (e) {
-      if (e.layer.atlasRow) self.showProject(e.layer.atlasRow[K.id], { fit: false });
+      if (e.layer.atlasIndex !== undefined) self.showProject(ID[e.layer.atlasIndex], { fit: false });
       else if (e.layer.atlasCell) self.openCluster(e.layer);
     });
     this.pointGroup.bindTooltip(function (m) {
-      if (!m.atlasRow) {
+      if (m.atlasIndex === undefined) {
         return el("span", { text: m.atlasCell.n + " projects (click to " +
           (m.atlasCell.z >= map.getMaxZoom() ? "list them)" : "zoom in)") });
       }
-      var p = project(m.atlasRow);
+      var p = project(m.atlasIndex);
       return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
         el("span", { className: "atlas-tip-value", text: [self.classLabel(MARK, p.mark), self.classLabel(COLOR, p.color),
           p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
@@ -242,12 +259,12 @@
     return c ? c.label : (value === null || value === undefined ? "" : String(value));
   };
 
-  /* Which projects the filters show (this.shown: their indexes in rows), drawn at once. */
+  /* Which projects the filters show (this.shown: their indexes), drawn at once. */
   AtlasSite.prototype.updatePoints = function () {
     this.syncPointsYear();
     if (!this.pointGroup) return;
     var shown = [];
-    for (var i = 0; i < rows.length; i++) if (this.projectShown(rows[i])) shown.push(i);
+    for (var i = 0; i < N; i++) if (this.projectShown(i)) shown.push(i);
     this.shown = shown;
     this.pointsShown = shown.length;
     document.body.setAttribute("data-points-shown", String(this.pointsShown));
@@ -283,9 +300,8 @@
       var key = z + "/" + cx + "/" + cy + "/" + n[c] + "/" + first[c], m = old[key];
       if (m) { delete old[key]; marks[key] = m; continue; }
       if (n[c] === 1) {
-        var row = rows[first[c]];
-        m = new L.Marker(new L.LatLng(row[K.lat], row[K.lon]), { icon: pointIcon(row), keyboard: false, pane: "atlas-points" });
-        m.atlasRow = row;
+        m = new L.Marker(new L.LatLng(LAT[first[c]], LON[first[c]]), { icon: pointIcon(first[c]), keyboard: false, pane: "atlas-points" });
+        m.atlasIndex = first[c];
       } else {
         m = new L.Marker(map.unproject(L.point(sx[c] / n[c], sy[c] / n[c]), z),
                          { icon: clusterIcon(n[c]), keyboard: false, pane: "atlas-points" });
@@ -306,12 +322,12 @@
     var self = this, map = this.map, cell = mark.atlasCell;
     var members = cellMembers(this.shown, cell.z, cell.x, cell.y);
     if (!members.length) return;
-    var bounds = L.latLngBounds(members.map(function (i) { return [rows[i][K.lat], rows[i][K.lon]]; }));
+    var bounds = L.latLngBounds(members.map(function (i) { return [LAT[i], LON[i]]; }));
     var zoom = Math.min(map.getBoundsZoom(bounds), map.getMaxZoom());
     var onePlace = bounds.getNorthEast().equals(bounds.getSouthWest());
     if (zoom > map.getZoom() && !onePlace) { map.fitBounds(bounds, { maxZoom: zoom, animate: false }); return; }
     var LIST = 200, items = members.slice(0, LIST).map(function (i) {
-      var p = project(rows[i]);
+      var p = project(i);
       var b = el("button", { type: "button", className: "atlas-cluster-item", text: p.name || p.id });
       b.addEventListener("click", function () { map.closePopup(); self.showProject(p.id, { fit: false, from: b }); });
       return el("li", {}, [b]);
@@ -365,7 +381,7 @@
     this.pointsToggle.checked = this.pointsOn;
     this.pointsToggle.addEventListener("change", function () { self.setPointsOn(self.pointsToggle.checked); });
     return el("label", { className: "atlas-overlay", "for": "atlas-points-toggle" }, [this.pointsToggle,
-      el("span", { text: "Projects as points (" + rows.length + ")" })]);
+      el("span", { text: "Projects as points (" + N + ")" })]);
   };
 
   /* The points' legend: statuses (colours), kinds (symbols), filled and hollow; folded on a
@@ -391,9 +407,9 @@
   AtlasSite.prototype.renderPointsLegend = function () {
     if (!this.pointsLegend) return;
     var self = this, byStatus = {}, byKind = {};
-    rows.forEach(function (r) { byKind[r[KM]] = true; byStatus[r[KC]] = byStatus[r[KC]] || 0; });
-    this.shown.forEach(function (i) { var s = statusOf(rows[i]); byStatus[s] = (byStatus[s] || 0) + 1; });
-    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + rows.length +
+    for (var i = 0; i < N; i++) { byKind[MARKS[i]] = true; byStatus[COLORS[i]] = byStatus[COLORS[i]] || 0; }
+    this.shown.forEach(function (j) { var s = statusOf(j); byStatus[s] = (byStatus[s] || 0) + 1; });
+    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + N +
       (this.pointsOn ? "" : " (switched off)");
     var body = this.pointsLegendBody;
     body.textContent = "";

@@ -40,7 +40,9 @@
     this.main.appendChild(this.projectsView);
     if (!A.pointLayer) return;
     this.projSortKey = "country"; this.projSortDir = 1; this.projLimit = PAGE;
-    this.projFilter = el("input", { type: "search", id: "atlas-projects-filter", placeholder: "Filter: name, country, company…",
+    // No ellipsis in the placeholder: a character the page's first font lacks sends the
+    // browser looking for a font for it while the map is still being drawn.
+    this.projFilter = el("input", { type: "search", id: "atlas-projects-filter", placeholder: "Filter: name, country, company",
       "aria-label": "Filter the projects by any text the table holds" });
     this.projFilter.addEventListener("input", function () { self.projLimit = PAGE; self.renderProjectsTable(); });
     var csv = el("button", { type: "button", id: "atlas-projects-csv", text: "Download CSV of this view" });
@@ -144,7 +146,7 @@
     if (this.company) notes.push("Only projects naming " + this.company + ".");
     if (this.asOf !== null) notes.push("As of " + this.asOf + ": projects dated later are left out; those without a year are listed.");
     this.projNote.textContent = notes.length ? "The header's filters apply: " + notes.join(" ") : "";
-    this.projCount.textContent = t.rows.length + " of " + A.projectRows.length + " projects" +
+    this.projCount.textContent = t.rows.length + " of " + A.projectCount + " projects" +
       (rest > 0 ? "; the first " + this.projLimit + " listed" : "");
   };
 

@@ -33,6 +33,15 @@
     return node;
   }
 
+  /* Run `fn` once the page has been drawn and the browser is idle, so that a first click or key
+     is not kept waiting behind what can come later (Safari has no requestIdleCallback). */
+  function whenIdle(fn) {
+    requestAnimationFrame(function () {
+      if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 500 });
+      else setTimeout(fn, 0);
+    });
+  }
+
   function safeUrl(u) {
     return typeof u === "string" && /^https?:\/\/[^\s<>"'`]+$/i.test(u) ? u : null;
   }
@@ -177,13 +186,11 @@
     this.keepFocusOnLeaving();
     window.addEventListener("pageshow", function (ev) { if (ev.persisted) self.restoreFocus(); });
     this.restoreFocus();
-    // The country names come the frame after the map: the reader sees countries and points
+    // The country names come once the map is on screen: the reader sees countries and points
     // first. The page is ready (data-atlas-ready) once they are in.
-    requestAnimationFrame(function () {
-      setTimeout(function () {
-        self.buildLabels();
-        document.body.setAttribute("data-atlas-ready", "1");
-      }, 0);
+    whenIdle(function () {
+      self.buildLabels();
+      document.body.setAttribute("data-atlas-ready", "1");
     });
   }
 
@@ -387,6 +394,7 @@
   /* What the other parts use. */
   A.Site = AtlasSite;
   A.el = el;
+  A.whenIdle = whenIdle;
   A.link = link;
   A.layersById = layersById;
   A.valueLabel = valueLabel;

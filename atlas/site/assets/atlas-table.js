@@ -54,7 +54,9 @@
       s.addEventListener("change", function () { if (id === "atlas-table-region") self.fillSubregions(); self.renderTable(); });
       return { select: s, field: el("span", { className: "atlas-field" }, [el("label", { "for": id, text: label }), s]) };
     }
-    var filter = el("input", { type: "search", id: "atlas-table-filter", placeholder: "Filter: name, value, company…", "aria-label": "Filter the table by any text it holds" });
+    // No ellipsis in the placeholder: a character the page's first font lacks sends the
+    // browser looking for a font for it while the map is still being drawn.
+    var filter = el("input", { type: "search", id: "atlas-table-filter", placeholder: "Filter: name, value, company", "aria-label": "Filter the table by any text it holds" });
     var onlyData = el("input", { type: "checkbox", id: "atlas-table-data" });
     var csv = el("button", { type: "button", id: "atlas-table-csv", text: "Download CSV of this view" });
     var close = el("button", { type: "button", id: "atlas-table-close", text: "Back to the map" });
