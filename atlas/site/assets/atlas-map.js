@@ -1,7 +1,7 @@
-/* DSR Atlas map page, part 2 of 5: the map. The countries' shapes (world view, and the
+/* DSR Atlas map page, part 2 of 7: the map. The countries' shapes (world view, and the
    detailed ones loaded from data/geometry.js on zoom), their colours and tooltips, the
-   no-data hatching, the labels, the legend, and bringing a country into view clear of the
-   panel.
+   no-data hatching, the labels, the legend, bringing a country into view clear of the
+   panel, and the layer that holds the project points' marks (A.Marks).
 
    Relies on atlas-state.js (window.AtlasSite: the data, el, layersById, valueLabel, isPhone
    and the state: this.layer, this.country, this.record, this.hasCompany), on Leaflet (L) and
@@ -53,6 +53,74 @@
         bounds.extend(ring[i]);
       }
       result.push(ring);
+    }
+  });
+
+  /* The project points' marks (atlas-points.js draws them): each an element made by its icon,
+     placed at its point in the points pane. One set of listeners on the pane serves them all,
+     where a Leaflet marker each would add its own listeners and map events (that made the
+     first drawing wait on the marks). A mark is {el, latlng, index (a point) or cell (a
+     cluster)}; `site` answers a click (markClicked) and gives a tooltip (markTip). The pane is
+     hidden while a zoom animates (leaflet-zoom-hide) and the marks are redrawn at its end. */
+  A.Marks = L.Layer.extend({
+    initialize: function (site) { this._site = site; this._marks = []; },
+    onAdd: function () {
+      var pane = this._map.getPane("atlas-points");
+      L.DomUtil.addClass(pane, "leaflet-zoom-hide");
+      L.DomEvent.on(pane, { click: this._click, mouseover: this._over, mouseout: this._out }, this);
+    },
+    onRemove: function () {
+      L.DomEvent.off(this._map.getPane("atlas-points"), { click: this._click, mouseover: this._over, mouseout: this._out }, this);
+      this.clear();
+    },
+    getEvents: function () { return { viewreset: this._placeAll }; },  // a new pixel origin
+    add: function (m, icon) {
+      m.el = icon.createIcon();
+      L.DomUtil.addClass(m.el, "leaflet-interactive");
+      m.el.atlasMark = m;
+      this._place(m);
+      this._map.getPane("atlas-points").appendChild(m.el);
+      this._marks.push(m);
+    },
+    remove: function (m) {
+      L.DomUtil.remove(m.el);
+      this._marks.splice(this._marks.indexOf(m), 1);
+      if (this._tipFor === m) this._out();
+    },
+    clear: function () {
+      this._marks.forEach(function (m) { L.DomUtil.remove(m.el); });
+      this._marks = [];
+      this._out();
+    },
+    _place: function (m) {
+      var pos = this._map.latLngToLayerPoint(m.latlng).round();
+      L.DomUtil.setPosition(m.el, pos);
+      m.el.style.zIndex = pos.y;  // lower on the screen, in front (as Leaflet's markers)
+    },
+    _placeAll: function () { this._marks.forEach(this._place, this); },
+    _markOf: function (e) {
+      var t = e.target && e.target.closest ? e.target.closest(".leaflet-marker-icon") : null;
+      return t && t.atlasMark;
+    },
+    _click: function (e) {
+      var m = this._markOf(e);
+      if (!m) return;
+      L.DomEvent.stop(e);  // the map's own click (a country under the mark) is not the reader's
+      if (this._map.dragging && this._map.dragging.moved()) return;
+      this._site.markClicked(m);
+    },
+    _over: function (e) {
+      var m = this._markOf(e);
+      if (!m || m === this._tipFor) return;
+      this._tip = this._tip || L.tooltip({ direction: "top", offset: [0, -8] });
+      this._tip.setLatLng(m.latlng).setContent(this._site.markTip(m));
+      this._tipFor = m;
+      this._map.openTooltip(this._tip);
+    },
+    _out: function (e) {
+      if (e && e.relatedTarget && this._tipFor && this._tipFor.el.contains(e.relatedTarget)) return;
+      if (this._tip && this._map) this._map.closeTooltip(this._tip);
+      this._tipFor = null;
     }
   });
 

@@ -214,7 +214,7 @@
     if (asOf === this.asOf) return;
     asOf = this.asOf;
     views = {};
-    if (this.pointGroup) { this.pointGroup.clearLayers(); this.pointMarks = {}; }
+    if (this.pointGroup) { this.pointGroup.clear(); this.pointMarks = {}; }
   };
 
   /* The projects shown, as objects (for the table). */
@@ -233,25 +233,29 @@
     pane.setAttribute("aria-hidden", "true");
     map.createPane("atlas-selected").setAttribute("aria-hidden", "true");
     this.pointMarks = {};
-    this.pointGroup = L.featureGroup();
-    this.pointGroup.on("click", function (e) {
-      if (e.layer.atlasIndex !== undefined) self.showProject(ID[e.layer.atlasIndex], { fit: false });
-      else if (e.layer.atlasCell) self.openCluster(e.layer);
-    });
-    this.pointGroup.bindTooltip(function (m) {
-      if (m.atlasIndex === undefined) {
-        return el("span", { text: m.atlasCell.n + " projects (click to " +
-          (m.atlasCell.z >= map.getMaxZoom() ? "list them)" : "zoom in)") });
-      }
-      var p = project(m.atlasIndex);
-      return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
-        el("span", { className: "atlas-tip-value", text: [self.classLabel(MARK, p.mark), self.classLabel(COLOR, p.color),
-          p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
-    }, { direction: "top", offset: [0, -8] });
+    this.pointGroup = new A.Marks(this);
     map.on("moveend", function () { self.drawPoints(); });
     this.buildPointsLegend();
     if (this.pointsOn) this.pointGroup.addTo(map);
     this.updatePoints();
+  };
+
+  /* A mark clicked: a point opens its project's panel, a cluster zooms in (openCluster). */
+  AtlasSite.prototype.markClicked = function (m) {
+    if (m.index !== undefined) this.showProject(ID[m.index], { fit: false });
+    else this.openCluster(m);
+  };
+
+  /* A mark's tooltip: the project's name, kind, status and year, or the cluster's count. */
+  AtlasSite.prototype.markTip = function (m) {
+    if (m.index === undefined) {
+      return el("span", { text: m.cell.n + " projects (click to " +
+        (m.cell.z >= this.map.getMaxZoom() ? "list them)" : "zoom in)") });
+    }
+    var p = project(m.index);
+    return el("div", { className: "atlas-tip" }, [el("strong", { text: p.name || p.id }), el("br"),
+      el("span", { className: "atlas-tip-value", text: [this.classLabel(MARK, p.mark), this.classLabel(COLOR, p.color),
+        p.year ? String(p.year) : null].filter(Boolean).join(" · ") })]);
   };
 
   AtlasSite.prototype.classLabel = function (spec, value) {
@@ -300,18 +304,16 @@
       var key = z + "/" + cx + "/" + cy + "/" + n[c] + "/" + first[c], m = old[key];
       if (m) { delete old[key]; marks[key] = m; continue; }
       if (n[c] === 1) {
-        m = new L.Marker(new L.LatLng(LAT[first[c]], LON[first[c]]), { icon: pointIcon(first[c]), keyboard: false, pane: "atlas-points" });
-        m.atlasIndex = first[c];
+        m = { latlng: new L.LatLng(LAT[first[c]], LON[first[c]]), index: first[c], icon: pointIcon(first[c]) };
       } else {
-        m = new L.Marker(map.unproject(L.point(sx[c] / n[c], sy[c] / n[c]), z),
-                         { icon: clusterIcon(n[c]), keyboard: false, pane: "atlas-points" });
-        m.atlasCell = { z: z, x: cx, y: cy, n: n[c] };
+        m = { latlng: map.unproject(L.point(sx[c] / n[c], sy[c] / n[c]), z), cell: { z: z, x: cx, y: cy, n: n[c] },
+              icon: clusterIcon(n[c]) };
       }
       marks[key] = m;
       add.push(m);
     }
-    Object.keys(old).forEach(function (k) { group.removeLayer(old[k]); });
-    add.forEach(function (mk) { group.addLayer(mk); });
+    Object.keys(old).forEach(function (k) { group.remove(old[k]); });
+    add.forEach(function (mk) { group.add(mk, mk.icon); });
     this.pointMarks = marks;
     document.body.setAttribute("data-points-ready", "1");
   };
@@ -319,7 +321,7 @@
   /* A cluster clicked: zoom in to its points; where they cannot be told apart (the last zoom,
      or all at one place), a list of them in a popup, each opening its project's panel. */
   AtlasSite.prototype.openCluster = function (mark) {
-    var self = this, map = this.map, cell = mark.atlasCell;
+    var self = this, map = this.map, cell = mark.cell;
     var members = cellMembers(this.shown, cell.z, cell.x, cell.y);
     if (!members.length) return;
     var bounds = L.latLngBounds(members.map(function (i) { return [LAT[i], LON[i]]; }));
@@ -335,7 +337,7 @@
     var box = el("div", { className: "atlas-cluster-list" }, [
       el("p", { text: members.length + " projects here" + (members.length > LIST ? " (the first " + LIST +
         "; the Projects table lists them all)" : "") }), el("ul", {}, items)]);
-    L.popup({ maxHeight: 260, autoPanPadding: [20, 20] }).setLatLng(mark.getLatLng()).setContent(box).openOn(map);
+    L.popup({ maxHeight: 260, autoPanPadding: [20, 20] }).setLatLng(mark.latlng).setContent(box).openOn(map);
   };
 
   AtlasSite.prototype.setPointsOn = function (on) {
