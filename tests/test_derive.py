@@ -47,9 +47,9 @@ def test_every_records_generated_year_is_the_year_shown_and_its_citation_gives_i
 
 def test_kenyas_year_names_the_source_and_locator_that_give_it() -> None:
     rec = loader.load_valid(SEEDS).records["safe_city"]["KEN"]
-    assert rec.year == 2015
-    assert "Year: 2015, stated in techpoint-cmr-2019, para 4." in rec.derived
-    assert "by the codebook's rule for deployed_reported" in rec.derived
+    assert rec.year == 2019
+    assert "Year: 2019, stated in acrp-ken-huawei-2020, paras 2-6." in rec.derived
+    assert "by the codebook's rule for deployed_verified" in rec.derived
 
 
 def test_a_year_from_the_sources_date_says_so() -> None:

@@ -59,8 +59,8 @@
   /* The project points' marks (atlas-points.js draws them): each an element made by its icon,
      placed at its point in the points pane. One set of listeners on the pane serves them all,
      where a Leaflet marker each would add its own listeners and map events (that made the
-     first drawing wait on the marks). A mark is {el, latlng, index (a point) or cell (a
-     cluster)}; `site` answers a click (markClicked) and gives a tooltip (markTip). The pane is
+     first drawing wait on the marks). A mark is {icon, latlng, index (a point) or cell (a
+     cluster)}, given its element (el) here; `site` answers a click (markClicked) and gives a tooltip (markTip). The pane is
      hidden while a zoom animates (leaflet-zoom-hide) and the marks are redrawn at its end. */
   A.Marks = L.Layer.extend({
     initialize: function (site) { this._site = site; this._marks = []; },
@@ -74,8 +74,8 @@
       this.clear();
     },
     getEvents: function () { return { viewreset: this._placeAll }; },  // a new pixel origin
-    add: function (m, icon) {
-      m.el = icon.createIcon();
+    add: function (m) {
+      m.el = m.icon.createIcon();
       L.DomUtil.addClass(m.el, "leaflet-interactive");
       m.el.atlasMark = m;
       this._place(m);
@@ -136,8 +136,8 @@
     this.geo = L.featureGroup();
     decodeShapes(window.ATLAS_GEOMETRY).forEach(function (shape) {
       var id = shape.id;
-      // The world view's shapes are simplified as a whole when the geodata is made (geodata.web_encoding), so Leaflet's own
-      // simplification is not run again on them; the detailed shapes get it (updateDetail).
+      // The world view's shapes were simplified as a whole when the geodata was made
+      // (geodata.web_encoding): Leaflet's own simplification is kept for the detailed ones.
       var lyr = new CountryShape(shape.latlngs, L.extend({ renderer: self.renderer, smoothFactor: 0 }, self.style(id)));
       lyr.atlasId = id;
       self.byId[id] = lyr;

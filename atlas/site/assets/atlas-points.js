@@ -8,10 +8,11 @@
    or lists them where they cannot be told apart; its legend can be folded.
 
    The marks are made only for the cells in and around the view: one icon per kind × status ×
-   filled, one marker per drawn point or cluster. Points are not Tab stops and their pane is
-   hidden from screen readers: the projects table (atlas-projects-table.js) reaches every
-   project. Relies on atlas-state.js (the namespace and state), atlas-map.js (freePadding) and
-   atlas-panel.js (the panel, loadDetails). Adds methods to AtlasSite.Site. */
+   filled, one element per drawn point or cluster (A.Marks). Points are not Tab stops and their
+   pane is hidden from screen readers: the projects table (atlas-projects-table.js) reaches
+   every project. Relies on atlas-state.js (the namespace and state), atlas-map.js
+   (freePadding, Marks) and atlas-panel.js (the panel, loadDetails). Adds methods to
+   AtlasSite.Site. */
 (function (A) {
   "use strict";
 
@@ -313,7 +314,7 @@
       add.push(m);
     }
     Object.keys(old).forEach(function (k) { group.remove(old[k]); });
-    add.forEach(function (mk) { group.add(mk, mk.icon); });
+    add.forEach(function (mk) { group.add(mk); });
     this.pointMarks = marks;
     document.body.setAttribute("data-points-ready", "1");
   };
