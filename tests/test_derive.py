@@ -10,6 +10,7 @@ from pathlib import Path
 
 from atlas import evidence
 from atlas.evidence import derive, loader
+from atlas.evidence.model import Dataset
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -57,6 +58,12 @@ def test_a_year_from_the_sources_date_says_so() -> None:
     assert "Year: 2019, the date of reuters-uganda-standard (2019-08)" in rec.derived
 
 
+def year_warnings(seeds: Path) -> tuple[Dataset, list[str]]:
+    """The seeds loaded: the dataset and the validator's warnings about years, as printed."""
+    dataset, problems = evidence.load(seeds)
+    return dataset, [str(p) for p in problems.warnings if p.field == "year"]
+
+
 def test_an_undated_record_with_a_dated_source_is_reported_until_its_note_says_why(
         seeds: Path) -> None:
     path = seeds / "cloud.csv"
@@ -64,16 +71,14 @@ def test_an_undated_record_with_a_dated_source_is_reported_until_its_note_says_w
     note = rows[0].index("note")
     rows[2][note] = ""  # BRA: no year, its brief dated 2026-02
     write(path, rows)
-    _dataset, problems = evidence.load(seeds)
-    said = [str(p) for p in problems.warnings if p.field == "year"]
+    _dataset, said = year_warnings(seeds)
     assert said == [f"{path}:3: warning: year: 'BRA' has no year, but its source 'thibaut2026' "
                     "(L336) is dated 2026-02 — the codebook's year rule takes 2026 where the "
                     "passage names none; or say in the note why not (a sentence beginning "
                     "'Year')"]
     rows[2][note] = "Year: the brief's date is not the share's → empty."
     write(path, rows)
-    _dataset, problems = evidence.load(seeds)
-    assert [p for p in problems.warnings if p.field == "year"] == []
+    assert year_warnings(seeds)[1] == []
 
 
 def test_a_year_no_citation_gives_is_reported(seeds: Path) -> None:
@@ -82,8 +87,7 @@ def test_a_year_no_citation_gives_is_reported(seeds: Path) -> None:
     rows[1][rows[0].index("derivation")] = ""
     rows[1][rows[0].index("year")] = "2019"
     write(path, rows)
-    dataset, problems = evidence.load(seeds)
-    said = [str(p) for p in problems.warnings if p.field == "year"]
+    dataset, said = year_warnings(seeds)
     assert said == [f"{path}:2: warning: year: 'LAO': no supporting citation's passage names "
                     "2019 and no supporting source is dated in it — name the year in the "
                     "evidence of the citation whose source states it, or date that source in "

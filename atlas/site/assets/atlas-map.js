@@ -35,12 +35,11 @@
   /* A country's shape: a Leaflet polygon whose points are projected in one loop of arithmetic
      (Web Mercator, as Leaflet's EPSG3857 has it) rather than through Leaflet's chain of calls,
      which makes several objects per point: the countries' ten thousand points are projected at
-     the first drawing and again at every zoom. Any other CRS keeps Leaflet's own way. */
+     the first drawing and again at every zoom. (The page's map keeps Leaflet's default CRS.) */
   var MAX_LAT = 85.0511287798, DEG = Math.PI / 180;
   var CountryShape = L.Polygon.extend({
     _projectLatlngs: function (latlngs, result, bounds) {
       var map = this._map;
-      if (map.options.crs !== L.CRS.EPSG3857) return L.Polygon.prototype._projectLatlngs.call(this, latlngs, result, bounds);
       if (!(latlngs[0] instanceof L.LatLng)) {
         for (var k = 0; k < latlngs.length; k++) this._projectLatlngs(latlngs[k], result, bounds);
         return;
@@ -67,12 +66,13 @@
     onAdd: function () {
       var pane = this._map.getPane("atlas-points");
       L.DomUtil.addClass(pane, "leaflet-zoom-hide");
-      L.DomEvent.on(pane, { click: this._click, mouseover: this._over, mouseout: this._out }, this);
+      L.DomEvent.on(pane, this._listeners(), this);
     },
     onRemove: function () {
-      L.DomEvent.off(this._map.getPane("atlas-points"), { click: this._click, mouseover: this._over, mouseout: this._out }, this);
+      L.DomEvent.off(this._map.getPane("atlas-points"), this._listeners(), this);
       this.clear();
     },
+    _listeners: function () { return { click: this._click, mouseover: this._over, mouseout: this._out }; },
     getEvents: function () { return { viewreset: this._placeAll }; },  // a new pixel origin
     add: function (m) {
       m.el = m.icon.createIcon();

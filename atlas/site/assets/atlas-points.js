@@ -37,12 +37,14 @@
      of the same few strings. An object for one project (A.project) is made only when a panel
      or the table needs it, so 20,000 points cost no more than their columns and the marks. */
   var T = LAYER ? P[LAYER.id] : { count: 0, columns: {}, codes: {} }, N = T.count;
+  /* Column `name`'s value for project i: its number read back as its word where coded. */
+  function valueOf(name, i) {
+    var v = T.columns[name][i], words = T.codes[name];
+    return words && v !== null ? words[v] : v;
+  }
   function column(name) {
-    var values = T.columns[name] || [], words = T.codes[name];
-    if (!words) return values;
-    var out = new Array(values.length);
-    for (var i = 0; i < values.length; i++) out[i] = values[i] === null ? null : words[values[i]];
-    return out;
+    var values = T.columns[name] || [];
+    return T.codes[name] ? values.map(function (_v, i) { return valueOf(name, i); }) : values;
   }
   var ID = column("id"), YEAR = column("year"), STEPS = column("steps"), COMPANIES = column("companies");
   var PRECISION = column("precision"), LON = column("lon"), LAT = column("lat");
@@ -68,10 +70,7 @@
     var id = ID[i];
     if (views[id]) return views[id];
     var p = {}, f = inForce(i);
-    Object.keys(T.columns).forEach(function (c) {
-      var v = T.columns[c][i], words = T.codes[c];
-      p[c] = words && v !== null ? words[v] : v;
-    });
+    Object.keys(T.columns).forEach(function (c) { p[c] = valueOf(c, i); });
     p.mark = MARKS[i]; p.color = COLORS[i];
     if (f && f[1] !== YEAR[i]) { p.color = f[0]; p.year = f[1]; p.step = true; p.latest = [COLORS[i], YEAR[i]]; }
     views[id] = p;
