@@ -52,6 +52,21 @@
         bounds.extend(ring[i]);
       }
       result.push(ring);
+    },
+    /* A zoom without animation (a permalink, a country chosen in the table) makes Leaflet
+       project and redraw every shape twice (view reset, then zoom end and move end); the second
+       time, with the same zoom, origin and points, changes nothing and is skipped. */
+    _project: function () {
+      var z = this._map.getZoom(), o = this._map.getPixelOrigin(), k = this._projected;
+      if (k && k.z === z && k.x === o.x && k.y === o.y && k.latlngs === this._latlngs) return;
+      L.Polygon.prototype._project.call(this);
+      this._projected = { z: z, x: o.x, y: o.y, latlngs: this._latlngs };
+    },
+    _update: function () {
+      var b = this._renderer && this._renderer._bounds, k = this._drawn;
+      if (k && b && k.rings === this._rings && k.min.equals(b.min) && k.max.equals(b.max)) return;
+      L.Polygon.prototype._update.call(this);
+      if (b) this._drawn = { rings: this._rings, min: b.min, max: b.max };
     }
   });
 
