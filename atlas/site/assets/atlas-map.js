@@ -55,7 +55,12 @@
     },
     /* A zoom without animation (a permalink, a country chosen in the table) makes Leaflet
        project and redraw every shape twice (view reset, then zoom end and move end); the second
-       time, with the same zoom, origin and points, changes nothing and is skipped. */
+       time, with the same zoom, origin and points, changes nothing and is skipped. A shape
+       added to the map again gets a new path element, so it forgets what it drew. */
+    onAdd: function () {
+      this._projected = this._drawn = null;
+      L.Polygon.prototype.onAdd.call(this);
+    },
     _project: function () {
       var z = this._map.getZoom(), o = this._map.getPixelOrigin(), k = this._projected;
       if (k && k.z === z && k.x === o.x && k.y === o.y && k.latlngs === this._latlngs) return;
