@@ -79,21 +79,24 @@ def test_detail_geometry_loads_when_zooming_in(offline_page, built_site: Path) -
     assert offline_page.blocked == [] and offline_page.errors == []
 
 
-def test_countries_are_redrawn_at_every_zoom_without_animation(offline_page, built_site: Path) -> None:
+def test_countries_are_redrawn_at_every_zoom_without_animation(offline_page,
+                                                              built_site: Path) -> None:
     """A permalink or a country chosen in the table zooms without animation: each shape is then
     drawn where the new view puts it (its drawn box is its bounds projected at that zoom)."""
     page = offline_page.open(built_site / "index.html")
     offset = """() => {
         const map = window.atlasSite.map, lyr = window.atlasSite.byId['POL'];
         const box = lyr.getElement().getBBox(), b = lyr.getBounds();
-        const nw = map.latLngToLayerPoint(b.getNorthWest()), se = map.latLngToLayerPoint(b.getSouthEast());
+        const nw = map.latLngToLayerPoint(b.getNorthWest());
+        const se = map.latLngToLayerPoint(b.getSouthEast());
         return Math.max(Math.abs(box.x - nw.x), Math.abs(box.y - nw.y),
                         Math.abs(box.x + box.width - se.x), Math.abs(box.y + box.height - se.y));
     }"""
     go = "([lat, lng, z]) => void window.atlasSite.map.setView([lat, lng], z, {animate: false})"
     for view in ([20, 0, 2], [52, 19, 4], [52, 19, 3], [20, 0, 2], [52, 19, 5]):
         page.evaluate(go, view)
-        page.wait_for_function("z => (document.body.dataset.lod === 'detail') === (z >= 3)", arg=view[2])
+        page.wait_for_function("z => (document.body.dataset.lod === 'detail') === (z >= 3)",
+                               arg=view[2])
         assert page.evaluate(offset) <= 2, view
     assert page.evaluate("[...document.querySelectorAll('.leaflet-overlay-pane path')]"
                          ".filter(p => !p.getAttribute('d')).length") == 0
