@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from atlas.errors import AtlasError
+
+if TYPE_CHECKING:
+    from atlas.build import Checked
 
 
 class AtlasGroup(click.Group):
@@ -110,18 +114,29 @@ def build(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     Example:
         atlas build --seeds seeds --out build/site
     """
+    checked = None
     try:
         from atlas import build as builder
 
         checked = builder.run(seeds, out, tiles=tiles, strict=strict, force=force,
                               single_file=single_file, pictures=pictures, documents=documents)
+        _built(checked, seeds, out, single_file)
     except AtlasError as exc:
         raise click.ClickException(f"build failed; {out} left unchanged.\n{exc}") from exc
     except KeyboardInterrupt as exc:  # the one line says which site is in place
-        replaced = getattr(exc, "replaced", False)  # builder.Interrupted, once writing began
+        # builder.Interrupted says whether writing had swapped the site in; once run() has
+        # returned (and it is telling what it built) the new site is in place
+        replaced = checked is not None or getattr(exc, "replaced", False)
         left = "already holds the new site" if replaced else "left unchanged"
         click.echo(f"interrupted; {out} {left}", err=True)
         raise SystemExit(130) from None
+
+
+def _built(checked: Checked, seeds: Path, out: Path, single_file: bool) -> None:
+    """What a finished build says: its warnings (the first five), where the site is, and the
+    standalone file if one was asked for."""
+    from atlas import build as builder
+
     _report(checked.warnings[:5])
     if len(checked.warnings) > 5:
         click.echo(f"… and {len(checked.warnings) - 5} more warning(s); `atlas validate --seeds "

@@ -223,7 +223,8 @@ def test_an_interrupt_during_a_build(seeds: Path, tmp_path: Path, after: float) 
     if proc.returncode == 0 or "built" in stdout:  # it finished first (the signal may still
         # stop Python while it exits): then it built the edit, whole, and said so
         assert "built" in stdout and build.run(seeds, out).up_to_date
-        assert proc.returncode in (0, -signal.SIGINT)
+        assert proc.returncode in (0, -signal.SIGINT) or (
+            proc.returncode == 130 and "already holds the new site" in stderr)
     else:  # status 130 (a shell shows the same 130 when Python, exiting, is stopped by it)
         assert proc.returncode in (130, -signal.SIGINT), stderr
         assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr
@@ -255,6 +256,27 @@ def test_an_interrupt_says_which_site_it_left(seeds: Path, tmp_path: Path, step:
     assert result.exit_code == 130
     assert result.output == f"interrupted; {out} {said}\n"
     assert (site_files(out) == before) == (said == "left unchanged")
+
+
+def test_an_interrupt_while_a_build_reports_says_the_site_is_new(seeds: Path, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """Ctrl-C after the build is done, while it lists its warnings: the new site is in place,
+    and the one line says so."""
+    out = tmp_path / "site"
+    build.run(seeds, out)
+    before = site_files(out)
+    edit_record(seeds / "mou.csv", "Laos,", "2017", "2016")
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    from atlas import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_report", interrupted)
+    result = CliRunner().invoke(cli, ["build", "--seeds", str(seeds), "--out", str(out)])
+    assert result.exit_code == 130
+    assert result.output == f"interrupted; {out} already holds the new site\n"
+    assert site_files(out) != before and build.run(seeds, out).up_to_date
 
 
 def test_an_interrupt_in_any_command_is_one_line(seeds: Path, monkeypatch) -> None:
