@@ -105,31 +105,38 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     """run() holding the lock: first an interrupted swap is finished (so a build that then
     fails leaves a site in place, as it says), then everything else."""
     cache_root = out.parent / CACHE_DIR
-    with output.locked(out, cache_root / f"{out.name}.lock"):
-        cfg = codebook.load_all(seeds)
-        marker = output.check_target(out)
-        made_by = f"{code_digest()}\0{producer_versions()}"
-        options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
-        root = loader.documents_root(seeds, cfg, documents)
-        head = f"inputs {input_digest(seeds, made_by, options, root)}"
-        if not force and output.made_from(marker, head):
-            return Checked([], up_to_date=True)
-        cache = Cache(cache_root / out.name, made_by, read=not force)
-        with _page(cache, tiles) as page:  # rendered beside validation on a miss
-            dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg,
-                                                memo=cache.get)
-            failing = checked.problems if strict else checked.errors
-            if failing:
-                raise ValidationFailed(failing)
-            files = _site_files(cache, seeds, dataset, bounds, pictures)
-            files["index.html"] = page()
-            if single_file:
-                files[STANDALONE] = payload.standalone_html(files)
-        try:
-            output.write_atomically(out, files, head)
-            cache.prune()
-        except KeyboardInterrupt:
-            raise Interrupted(output.made_from(output.read_marker(out), head)) from None
+    written = False  # the new site is in place (an interrupt after this says so)
+    try:
+        with output.locked(out, cache_root / f"{out.name}.lock"):
+            cfg = codebook.load_all(seeds)
+            marker = output.check_target(out)
+            made_by = f"{code_digest()}\0{producer_versions()}"
+            options = f"tiles={tiles} strict={strict} single={single_file} pictures={pictures}"
+            root = loader.documents_root(seeds, cfg, documents)
+            head = f"inputs {input_digest(seeds, made_by, options, root)}"
+            if not force and output.made_from(marker, head):
+                return Checked([], up_to_date=True)
+            cache = Cache(cache_root / out.name, made_by, read=not force)
+            with _page(cache, tiles) as page:  # rendered beside validation on a miss
+                dataset, bounds, checked = validate(seeds, documents=documents, cfg=cfg,
+                                                    memo=cache.get)
+                failing = checked.problems if strict else checked.errors
+                if failing:
+                    raise ValidationFailed(failing)
+                files = _site_files(cache, seeds, dataset, bounds, pictures)
+                files["index.html"] = page()
+                if single_file:
+                    files[STANDALONE] = payload.standalone_html(files)
+            try:
+                output.write_atomically(out, files, head)
+                written = True
+                cache.prune()
+            except KeyboardInterrupt:
+                raise Interrupted(output.made_from(output.read_marker(out), head)) from None
+    except KeyboardInterrupt as exc:  # while the lock is let go, the site already written
+        if written and not isinstance(exc, Interrupted):
+            raise Interrupted(True) from None
+        raise
     return checked
 
 
