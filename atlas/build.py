@@ -105,7 +105,7 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
     """run() holding the lock: first an interrupted swap is finished (so a build that then
     fails leaves a site in place, as it says), then everything else."""
     cache_root = out.parent / CACHE_DIR
-    written = False  # the new site is in place (an interrupt after this says so)
+    writing = False  # from here on an interrupt asks the site's marker which site is in place
     try:
         with output.locked(out, cache_root / f"{out.name}.lock"):
             cfg = codebook.load_all(seeds)
@@ -127,16 +127,13 @@ def _run(seeds: Path, out: Path, tiles: str | None, strict: bool, force: bool,
                 files["index.html"] = page()
                 if single_file:
                     files[STANDALONE] = payload.standalone_html(files)
-            try:
-                output.write_atomically(out, files, head)
-                written = True
-                cache.prune()
-            except KeyboardInterrupt:
-                raise Interrupted(output.made_from(output.read_marker(out), head)) from None
-    except KeyboardInterrupt as exc:  # while the lock is let go, the site already written
-        if written and not isinstance(exc, Interrupted):
-            raise Interrupted(True) from None
-        raise
+            writing = True
+            output.write_atomically(out, files, head)
+            cache.prune()
+    except KeyboardInterrupt:  # while writing, or while the lock is let go after it
+        if not writing:
+            raise
+        raise Interrupted(output.made_from(output.read_marker(out), head)) from None
     return checked
 
 

@@ -79,8 +79,9 @@
      placed at its point in the points pane. One set of listeners on the pane serves them all,
      where a Leaflet marker each would add its own listeners and map events (that made the
      first drawing wait on the marks). A mark is {icon, latlng, index (a point) or cell (a
-     cluster)}, given its element (el) here; `site` answers a click (markClicked) and gives a tooltip (markTip). The pane is
-     hidden while a zoom animates (leaflet-zoom-hide) and the marks are redrawn at its end. */
+     cluster)}, given its element (el) here; `site` answers a click (markClicked) and gives a
+     tooltip (markTip). The pane is hidden while a zoom animates (leaflet-zoom-hide) and the
+     marks are redrawn at its end. */
   A.Marks = L.Layer.extend({
     initialize: function (site) { this._site = site; this._marks = []; },
     onAdd: function () {
