@@ -40,10 +40,12 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def projects(site: Path) -> list[dict]:
     text = (site / "data" / "points.js").read_text(encoding="utf-8")
-    prefix, suffix = "window.ATLAS_POINTS=JSON.parse('", "');\n"
-    assert text.startswith(prefix) and text.endswith(suffix)
-    body = re.sub(r"\\(.)", lambda m: m.group(1), text[len(prefix):-len(suffix)])  # the JS string
-    table = json.loads(body)["projects"]
+    # {"projects": {count, codes, first, …, "columns": '<the columns as a JSON text>'}}
+    found = re.fullmatch(r"window\.ATLAS_POINTS=\{\"projects\":(\{.*),\"columns\":'(.*)'\}\};\n",
+                         text, re.S)
+    assert found
+    table = json.loads(found.group(1) + "}")
+    table["columns"] = json.loads(re.sub(r"\\(.)", lambda m: m.group(1), found.group(2)))
     columns = {c: [v if v is None or c not in table["codes"] else table["codes"][c][v]
                    for v in values] for c, values in table["columns"].items()}
     return [{c: columns[c][i] for c in columns} for i in range(table["count"])]
@@ -225,6 +227,66 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
     years = [int(y) for y in body.locator("td[data-key='year']").all_inner_texts() if y != "—"]
     assert years == sorted(years, reverse=True) and years
     assert offline_page.blocked == [] and offline_page.errors == []
+
+
+def drawn_marks(page) -> list[tuple]:
+    """Every mark on the map: what it shows (a cluster's count, a point's symbol and colour,
+    filled or hollow) and where."""
+    return sorted(page.evaluate("""() => [...document.querySelectorAll('.atlas-cluster, .atlas-point')]
+      .map(m => { const r = m.getBoundingClientRect();
+        return [m.className, m.textContent, m.style.background, m.style.borderColor,
+                Math.round(r.x), Math.round(r.y)]; })"""))
+
+
+def test_the_map_draws_the_points_before_it_reads_them_and_the_same_marks_after(
+        offline_page, real_site: Path) -> None:
+    rows = projects(real_site)
+    page = offline_page.page
+    # The browser's idle time, when the page reads the points, is held back until released.
+    page.add_init_script("window.__held = []; window.requestIdleCallback = "
+                         "fn => { window.__held.push(fn); return 0; };")
+    page.goto((real_site / "index.html").as_uri())
+    page.wait_for_selector("body[data-points-ready]", state="attached", timeout=30_000)
+    assert page.get_attribute("body", "data-points-read") is None  # not read, yet drawn
+    world = drawn_marks(page)
+    counted = sum(int(m[1]) if "atlas-cluster" in m[0] else 1 for m in world)
+    assert counted == len(rows)
+    legend = page.inner_text("#atlas-points-legend")
+    assert f"Project points: {len(rows)} of {len(rows)}" in legend
+    view = page.evaluate("[window.atlasSite.map.getCenter(), window.atlasSite.map.getZoom()]")
+    go = "v => void window.atlasSite.map.setView(v[0], v[1], {animate: false})"
+    page.evaluate(go, [[5, 20], 3])  # a closer view the first drawing has: lone points too
+    closer = drawn_marks(page)
+    assert any("atlas-point" in m[0] for m in closer) and any("atlas-cluster" in m[0] for m in closer)
+    assert page.get_attribute("body", "data-points-read") is None
+    page.evaluate("window.__held.splice(0).forEach(fn => fn({didTimeout: false, "
+                  "timeRemaining: () => 50}))")
+    page.wait_for_selector("body[data-points-read][data-atlas-ready]", state="attached")
+    assert drawn_marks(page) == closer  # read, and drawn the same
+    page.evaluate(go, view)
+    assert drawn_marks(page) == world
+    assert page.inner_text("#atlas-points-legend") == legend
+    assert offline_page.errors == []
+
+
+def test_a_view_the_first_drawing_lacks_reads_the_points_at_once(offline_page,
+                                                                 synthetic_site: Path) -> None:
+    rows = projects(synthetic_site)
+    page = offline_page.page
+    page.add_init_script("window.requestIdleCallback = () => 0;")  # never idle
+    page.goto((synthetic_site / "index.html").as_uri() + "#status=operating")
+    got = marks(page)
+    operating = sum(p["status"] == "operating" for p in rows)
+    assert got["drawn"] == got["shown"] == operating > 0  # a filter: read at once
+    assert page.get_attribute("body", "data-points-read") == "1"
+    page.goto((synthetic_site / "index.html").as_uri() + "#points=on")
+    page.reload()
+    page.wait_for_selector("body[data-points-ready]", state="attached", timeout=30_000)
+    assert page.get_attribute("body", "data-points-read") is None
+    page.evaluate("void window.atlasSite.map.setView([0, 0], 6, {animate: false})")
+    page.wait_for_selector("body[data-points-read]", state="attached")  # zoom 6: read
+    page.locator(".atlas-point, .atlas-cluster").first.wait_for()
+    assert offline_page.errors == []
 
 
 def central_cluster(page):

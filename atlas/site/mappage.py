@@ -17,7 +17,8 @@ MAX_ZOOM = 6
 #: not modules (module scripts do not load from file://). atlas-state.js defines the namespace
 #: (window.AtlasSite) that the others add to; the page calls AtlasSite.init once all have run.
 MAP_SCRIPTS = ("atlas-state.js", "atlas-map.js", "atlas-controls.js", "atlas-panel.js",
-               "atlas-table.js", "atlas-points.js", "atlas-projects-table.js")
+               "atlas-table.js", "atlas-points.js", "atlas-points-legend.js",
+               "atlas-projects-table.js")
 #: Stands in the page's CSP for the hashes of its inline scripts until they are known.
 _SCRIPT_HASHES = "'atlas-script-hashes'"
 CSP = (

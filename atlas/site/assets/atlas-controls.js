@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 3 of 7: the page's frame and header. The skip link, the header
+/* DSR Atlas map page, part 3 of 8: the page's frame and header. The skip link, the header
    with the country search, the "Filters & more" menu (company, as-of year, the points' kind
    and status, the tables, copy link, downloads as ATLAS_DATA.meta.downloads lists them) and
    the layer switcher with the points' on/off switch.
@@ -6,7 +6,7 @@
    Relies on atlas-state.js (window.AtlasSite: the data, el, layersById, isPhone and the
    setters setLayer, setCompany, setYear); what the controls open is in the other parts
    (showCountry in atlas-panel.js, openTable in atlas-table.js, pointControls and pointsSwitch
-   in atlas-points.js, openProjects in atlas-projects-table.js). Adds methods to
+   in atlas-points-legend.js, openProjects in atlas-projects-table.js). Adds methods to
    AtlasSite.Site. */
 (function (A) {
   "use strict";

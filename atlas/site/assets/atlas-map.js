@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 2 of 7: the map. The countries' shapes (world view, and the
+/* DSR Atlas map page, part 2 of 8: the map. The countries' shapes (world view, and the
    detailed ones loaded from data/geometry.js on zoom), their colours and tooltips, the
    no-data hatching, the labels, the legend, bringing a country into view clear of the
    panel, and the layer that holds the project points' marks (A.Marks).

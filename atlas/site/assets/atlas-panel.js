@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 4 of 7: the details panel (a side panel; on a phone, a sheet over
+/* DSR Atlas map page, part 4 of 8: the details panel (a side panel; on a phone, a sheet over
    the lower part of the map). Selecting a country, its records in full with their sources and
    quotes (its projects as a list, each opening its own panel), how a composite score was
    made, a project's panel (#project=<id>), and loading a country's details from

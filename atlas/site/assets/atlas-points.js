@@ -1,11 +1,12 @@
-/* DSR Atlas map page, part 6 of 7: the projects as points. An overlay over any layer (it can be
+/* DSR Atlas map page, part 6 of 8: the projects as points. An overlay over any layer (it can be
    switched off) drawn from data/points.js (window.ATLAS_POINTS): each point coloured by its
    status, marked by its kind's symbol, filled where its place is exact and hollow where it is
    approximate or coarser; clustered, with counts, where they crowd (a grid of our own, below:
    one pass over the shown points at each zoom or move, no clustering library). The kind and
    status filters, the company filter and the as-of year decide which are shown. Clicking a
    point opens the project's panel (#project=<id>); clicking a cluster zooms in to its points,
-   or lists them where they cannot be told apart; its legend can be folded.
+   or lists them where they cannot be told apart. The filters and the legend are in
+   atlas-points-legend.js.
 
    The marks are made only for the cells in and around the view: one icon per kind × status ×
    filled, one element per drawn point or cluster (A.Marks). Points are not Tab stops and their
@@ -17,7 +18,7 @@
   "use strict";
 
   var AtlasSite = A.Site;
-  var D = A.data, el = A.el, isPhone = A.isPhone;
+  var D = A.data, el = A.el;
   var P = window.ATLAS_POINTS || {};
   var LAYER = D.layers.filter(function (l) { return l.located && P[l.id]; })[0] || null;
 
@@ -33,10 +34,19 @@
 
   /* The projects: data/points.js column by column (a list per column, one entry per project;
      a project is its index i in them), with the few repeated words (kinds, statuses, places,
-     countries) written as numbers into the layer's `codes` and read back once here, into lists
-     of the same few strings. An object for one project (A.project) is made only when a panel
-     or the table needs it, so 20,000 points cost no more than their columns and the marks. */
-  var T = LAYER ? P[LAYER.id] : { count: 0, columns: {}, codes: {} }, N = T.count;
+     countries) written as numbers into the layer's `codes` and read back once, into lists of
+     the same few strings. An object for one project (A.project) is made only when a panel or
+     the table needs it, so 20,000 points cost no more than their columns and the marks.
+
+     The columns come as a JSON text, read when first needed (need): a panel, a filter, a zoom
+     or a year the first drawing does not cover, or else once the map is on screen. Until
+     then the default view (every point shown, the latest year) is drawn from the layer's
+     `first`: its grid's cells at the zooms a world view opens at, worked out when the site was
+     built. Reading 20,000 points is most of what they cost the page, and the reader sees the
+     map first. */
+  var T = LAYER ? P[LAYER.id] : { count: 0, cell: 80, codes: {}, columns: {}, first: null }, N = T.count;
+  var FIRST = T.first, CELL = T.cell;
+  var ID, YEAR, STEPS, COMPANIES, PRECISION, LON, LAT, MARKS = [], COLORS = [], MX, MY;
   /* Column `name`'s value for project i: its number read back as its word where coded. */
   function valueOf(name, i) {
     var v = T.columns[name][i], words = T.codes[name];
@@ -46,9 +56,19 @@
     var values = T.columns[name] || [];
     return T.codes[name] ? values.map(function (_v, i) { return valueOf(name, i); }) : values;
   }
-  var ID = column("id"), YEAR = column("year"), STEPS = column("steps"), COMPANIES = column("companies");
-  var PRECISION = column("precision"), LON = column("lon"), LAT = column("lat");
-  var MARKS = MARK ? column(MARK.name) : [], COLORS = COLOR ? column(COLOR.name) : [];
+  /* A word of a coded column from its number (the first drawing's cells are coded). */
+  function word(name, code) { return code === null || !T.codes[name] ? code : T.codes[name][code]; }
+  var loaded = false;
+  function need() {
+    if (loaded) return;
+    loaded = true;
+    if (typeof T.columns === "string") T.columns = JSON.parse(T.columns);
+    ID = column("id"); YEAR = column("year"); STEPS = column("steps"); COMPANIES = column("companies");
+    PRECISION = column("precision"); LON = column("lon"); LAT = column("lat");
+    MARKS = MARK ? column(MARK.name) : []; COLORS = COLOR ? column(COLOR.name) : [];
+    planePlaces();
+    document.body.setAttribute("data-points-read", "1");
+  }
   var index = null, views = {};
 
   /* The year the points are shown as of (the page's this.asOf, kept by syncPointsYear). */
@@ -57,6 +77,7 @@
      project without one), else its latest earlier step (the points' `steps` column, from
      steps.csv), else null (it does not exist yet). */
   function inForce(i) {
+    need();
     var y = YEAR[i];
     if (asOf === null || typeof y !== "number" || y <= asOf) return [COLORS[i], y];
     var earlier = (STEPS[i] || []).filter(function (s) { return s[1] <= asOf; });
@@ -67,6 +88,7 @@
   /* A project as an object: its columns, and its status and year as of the chosen year (`step`:
      an earlier step's; `latest`: its own [status, year]). */
   function project(i) {
+    need();
     var id = ID[i];
     if (views[id]) return views[id];
     var p = {}, f = inForce(i);
@@ -77,6 +99,7 @@
     return p;
   }
   function projectById(id) {
+    need();
     if (!index) { index = {}; ID.forEach(function (x, i) { index[x] = i; }); }
     return Object.prototype.hasOwnProperty.call(index, id) ? project(index[id]) : null;
   }
@@ -84,7 +107,8 @@
   A.pointColor = COLOR; A.pointMark = MARK;
 
   /* Exact places are filled marks; approximate, city, province or country-only ones hollow. */
-  function filled(i) { return PRECISION[i] === "exact"; }
+  function filled(i) { need(); return precise(PRECISION[i]); }
+  function precise(precision) { return precision === "exact"; }
   A.pointFilled = filled;
 
   /* Black or white, whichever reads better on `hex` (WCAG relative luminance). */
@@ -135,10 +159,11 @@
 
   /* One icon per kind × status × filled, made when first drawn. */
   var icons = {};
-  function pointIcon(i) {
-    var status = statusOf(i), key = MARKS[i] + "|" + status + "|" + filled(i);
-    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(MARKS[i]), color: classColor(status),
-                                                       filled: filled(i) }));
+  function pointIcon(i) { need(); return iconFor(MARKS[i], statusOf(i), filled(i)); }
+  function iconFor(kind, status, isFilled) {
+    var key = kind + "|" + status + "|" + isFilled;
+    return icons[key] || (icons[key] = new PointIcon({ symbol: classSymbol(kind), color: classColor(status),
+                                                       filled: isFilled }));
   }
   function clusterIcon(n) {
     var size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
@@ -151,20 +176,22 @@
      mean. Each step is one pass over the shown points (no distances between them), and only
      the cells in and around the view are drawn. The points' places on the plane are worked out
      once, as fractions of the world's width (MX, MY): at zoom z they are times 256 · 2^z.
-     Cells of 80 pixels, the reach of Leaflet.markercluster's clusters: the biggest cluster
-     mark (44 pixels) keeps clear of its neighbours, and the world view draws fewer marks. */
-  var CELL = 80, MAX_LAT = 85.0511287798;
-  var MX = new Float64Array(N), MY = new Float64Array(N);
-  (function () {
+     Cells of CELL pixels (80, from the points file: the reach of Leaflet.markercluster's
+     clusters): the biggest cluster mark (44 pixels) keeps clear of its neighbours, and the
+     world view draws fewer marks. site/points.py makes the first drawing's cells the same way. */
+  var MAX_LAT = 85.0511287798;
+  function planePlaces() {
+    MX = new Float64Array(N); MY = new Float64Array(N);
     for (var i = 0; i < N; i++) {
       var lat = Math.max(Math.min(LAT[i], MAX_LAT), -MAX_LAT), s = Math.sin(lat * Math.PI / 180);
       MX[i] = LON[i] / 360 + 0.5;
       MY[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
-  })();
+  }
 
   /* The shown points (their indexes) that fall in cell (cx, cy) at zoom z. */
   function cellMembers(shown, z, cx, cy) {
+    need();
     var scale = 256 * Math.pow(2, z), out = [];
     for (var j = 0; j < shown.length; j++) {
       var i = shown[j];
@@ -195,6 +222,7 @@
      company filter (its own companies) and the as-of year (a project dated later is shown at its
      earlier step, if it has one; a project without a year is shown at every year). */
   AtlasSite.prototype.projectShown = function (i) {
+    need();
     if (this.kindFilter && MARKS[i] !== this.kindFilter) return false;
     // Asked of every project at each change: the status in force is worked out (inForce, which
     // makes an array) only for a project dated after the as-of year.
@@ -221,6 +249,7 @@
   AtlasSite.prototype.shownProjects = function () {
     var self = this;
     var out = [];
+    need();
     for (var i = 0; i < N; i++) if (self.projectShown(i)) out.push(project(i));
     return out;
   };
@@ -238,10 +267,28 @@
     this.buildPointsLegend();
     if (this.pointsOn) this.pointGroup.addTo(map);
     this.updatePoints();
+    // Drawn from `first`, the points are read once that drawing is on screen and the browser
+    // is idle, and drawn again from them: the marks, the same, stay.
+    if (!loaded) A.whenIdle(function () { self.readPoints(); });
+  };
+
+  /* Read the points (if the first drawing still stands in for them) and draw them. */
+  AtlasSite.prototype.readPoints = function () {
+    if (loaded && this.shown !== null) return;
+    need();
+    this.updatePoints();
+  };
+
+  /* Whether the first drawing serves the view: the points not read yet, every one shown (no
+     filter, the latest year) and the map at a zoom it was made for. */
+  AtlasSite.prototype.firstView = function () {
+    return !loaded && !!FIRST && this.asOf === null && !this.kindFilter && !this.statusFilter && !this.company &&
+      Object.prototype.hasOwnProperty.call(FIRST.zooms, String(this.map.getZoom()));
   };
 
   /* A mark clicked: a point opens its project's panel, a cluster zooms in (openCluster). */
   AtlasSite.prototype.markClicked = function (m) {
+    need();
     if (m.index !== undefined) this.showProject(ID[m.index], { fit: false });
     else this.openCluster(m);
   };
@@ -263,32 +310,31 @@
     return c ? c.label : (value === null || value === undefined ? "" : String(value));
   };
 
-  /* Which projects the filters show (this.shown: their indexes), drawn at once. */
+  /* Which projects the filters show (this.shown: their indexes; null while the first drawing
+     serves, when all are), drawn at once. */
   AtlasSite.prototype.updatePoints = function () {
     this.syncPointsYear();
     if (!this.pointGroup) return;
-    var shown = [];
-    for (var i = 0; i < N; i++) if (this.projectShown(i)) shown.push(i);
-    this.shown = shown;
-    this.pointsShown = shown.length;
+    if (this.firstView()) {
+      this.shown = null;
+      this.pointsShown = N;
+    } else {
+      var shown = [];
+      for (var i = 0; i < N; i++) if (this.projectShown(i)) shown.push(i);
+      this.shown = shown;
+      this.pointsShown = shown.length;
+    }
     document.body.setAttribute("data-points-shown", String(this.pointsShown));
     this.drawPoints();
     this.renderPointsLegend();
     if (this.projectsView && this.projectsView.classList.contains("open")) this.renderProjectsTable();
   };
 
-  /* Draw the marks of the cells in the view and half a view around it (the map can be dragged
-     that far before the next moveend). A mark still right (same cell, same points) is kept. */
-  AtlasSite.prototype.drawPoints = function () {
-    var map = this.map, group = this.pointGroup;
-    if (!group) return;
-    if (!group._map) { document.body.setAttribute("data-points-ready", "1"); return; }
-    var z = map.getZoom(), scale = 256 * Math.pow(2, z), b = map.getPixelBounds(), size = b.getSize();
-    var x0 = Math.floor((b.min.x - size.x / 2) / CELL), x1 = Math.floor((b.max.x + size.x / 2) / CELL);
-    var y0 = Math.floor((b.min.y - size.y / 2) / CELL), y1 = Math.floor((b.max.y + size.y / 2) / CELL);
-    var w = x1 - x0 + 1, h = y1 - y0 + 1;
+  /* The grid's cells with points in the window of cells x0…x1, y0…y1 at `scale`, row by row:
+     [cx, cy, n, first point, mean x, mean y]. */
+  function gridCells(shown, scale, x0, y0, x1, y1) {
+    var w = x1 - x0 + 1, h = y1 - y0 + 1, j, i, px, py, cx, cy, c;
     var n = new Int32Array(w * h), first = new Int32Array(w * h), sx = new Float64Array(w * h), sy = new Float64Array(w * h);
-    var shown = this.shown, j, i, px, py, cx, cy, c;
     for (j = 0; j < shown.length; j++) {
       i = shown[j]; px = MX[i] * scale; py = MY[i] * scale;
       cx = Math.floor(px / CELL) - x0; cy = Math.floor(py / CELL) - y0;
@@ -297,21 +343,41 @@
       if (!n[c]) first[c] = i;
       n[c]++; sx[c] += px; sy[c] += py;
     }
-    var old = this.pointMarks, marks = {}, add = [];
+    var out = [];
     for (c = 0; c < n.length; c++) {
-      if (!n[c]) continue;
-      cx = c % w + x0; cy = (c - c % w) / w + y0;
-      var key = z + "/" + cx + "/" + cy + "/" + n[c] + "/" + first[c], m = old[key];
-      if (m) { delete old[key]; marks[key] = m; continue; }
-      if (n[c] === 1) {
-        m = { latlng: new L.LatLng(LAT[first[c]], LON[first[c]]), index: first[c], icon: pointIcon(first[c]) };
-      } else {
-        m = { latlng: map.unproject(L.point(sx[c] / n[c], sy[c] / n[c]), z), cell: { z: z, x: cx, y: cy, n: n[c] },
-              icon: clusterIcon(n[c]) };
+      if (n[c]) out.push([c % w + x0, (c - c % w) / w + y0, n[c], first[c], sx[c] / n[c], sy[c] / n[c]]);
+    }
+    return out;
+  }
+
+  /* Draw the marks of the cells in the view and half a view around it (the map can be dragged
+     that far before the next moveend). A mark still right (same cell, same points) is kept. */
+  AtlasSite.prototype.drawPoints = function () {
+    var map = this.map, group = this.pointGroup;
+    if (!group) return;
+    if (!group._map) { document.body.setAttribute("data-points-ready", "1"); return; }
+    if (this.shown === null && !this.firstView()) { this.updatePoints(); return; }  // a zoom `first` lacks
+    var z = map.getZoom(), scale = 256 * Math.pow(2, z), b = map.getPixelBounds(), size = b.getSize();
+    var x0 = Math.floor((b.min.x - size.x / 2) / CELL), x1 = Math.floor((b.max.x + size.x / 2) / CELL);
+    var y0 = Math.floor((b.min.y - size.y / 2) / CELL), y1 = Math.floor((b.max.y + size.y / 2) / CELL);
+    var cells = this.shown === null ? FIRST.zooms[String(z)].filter(function (c) {
+      return c[0] >= x0 && c[0] <= x1 && c[1] >= y0 && c[1] <= y1;
+    }) : gridCells(this.shown, scale, x0, y0, x1, y1);
+    var old = this.pointMarks, marks = {}, add = [];
+    cells.forEach(function (c) {
+      var key = z + "/" + c[0] + "/" + c[1] + "/" + c[2] + "/" + c[3], m = old[key], i = c[3];
+      if (m) { delete old[key]; marks[key] = m; return; }
+      if (c[2] > 1) {
+        m = { latlng: map.unproject(L.point(c[4], c[5]), z), cell: { z: z, x: c[0], y: c[1], n: c[2] }, icon: clusterIcon(c[2]) };
+      } else if (loaded) {
+        m = { latlng: new L.LatLng(LAT[i], LON[i]), index: i, icon: pointIcon(i) };
+      } else {  // a lone point of the first drawing: [.., lat, lon, mark, colour, precision]
+        m = { latlng: new L.LatLng(c[4], c[5]), index: i, icon: iconFor(word(MARK && MARK.name, c[6]),
+          word(COLOR && COLOR.name, c[7]), precise(word("precision", c[8]))) };
       }
       marks[key] = m;
       add.push(m);
-    }
+    });
     Object.keys(old).forEach(function (k) { group.remove(old[k]); });
     add.forEach(function (mk) { group.add(mk); });
     this.pointMarks = marks;
@@ -322,6 +388,7 @@
      or all at one place), a list of them in a popup, each opening its project's panel. */
   AtlasSite.prototype.openCluster = function (mark) {
     var self = this, map = this.map, cell = mark.cell;
+    this.readPoints();
     var members = cellMembers(this.shown, cell.z, cell.x, cell.y);
     if (!members.length) return;
     var bounds = L.latLngBounds(members.map(function (i) { return [LAT[i], LON[i]]; }));
@@ -360,80 +427,18 @@
     this.writeHash();
   };
 
-  /* The filters for the header's menu ("Kind", "Status") and the overlay's switch. */
-  AtlasSite.prototype.pointControls = function () {
-    var self = this;
-    if (!LAYER) return [];
-    function select(id, label, spec, all, which) {
-      var s = el("select", { id: id }, [el("option", { value: "", text: all })].concat(
-        (spec ? spec.classes : []).map(function (c) { return el("option", { value: c.value, text: c.label }); })));
-      s.addEventListener("change", function () { self.setPointFilter(which, s.value); });
-      return { select: s, field: el("span", { className: "atlas-field" }, [el("label", { "for": id, text: label }), s]) };
+  /* What the points' legend counts: the kinds the projects have, and the shown projects by
+     their status as of the chosen year (by the first drawing's counts while it stands in). */
+  AtlasSite.prototype.pointCounts = function () {
+    var byStatus = {}, byKind = {};
+    if (this.shown === null) {  // every point shown
+      (MARK && T.codes[MARK.name] || []).forEach(function (k) { byKind[k] = true; });
+      FIRST.status_counts.forEach(function (sc) { byStatus[word(COLOR && COLOR.name, sc[0])] = sc[1]; });
+      return { kinds: byKind, statuses: byStatus };
     }
-    var kind = select("atlas-kind", "Kind", MARK, "All kinds", "kindFilter");
-    var status = select("atlas-status-filter", "Status", COLOR, "All statuses", "statusFilter");
-    this.kindSelect = kind.select; this.statusSelect = status.select;
-    return [kind.field, status.field];
-  };
-
-  AtlasSite.prototype.pointsSwitch = function () {
-    var self = this;
-    if (!LAYER) return null;
-    this.pointsToggle = el("input", { type: "checkbox", id: "atlas-points-toggle" });
-    this.pointsToggle.checked = this.pointsOn;
-    this.pointsToggle.addEventListener("change", function () { self.setPointsOn(self.pointsToggle.checked); });
-    return el("label", { className: "atlas-overlay", "for": "atlas-points-toggle" }, [this.pointsToggle,
-      el("span", { text: "Projects as points (" + N + ")" })]);
-  };
-
-  /* The points' legend: statuses (colours), kinds (symbols), filled and hollow; folded on a
-     phone, open on a wide screen. */
-  AtlasSite.prototype.buildPointsLegend = function () {
-    var self = this;
-    var Legend = L.Control.extend({
-      options: { position: "topright" },
-      onAdd: function () {
-        self.pointsLegendBody = el("div");
-        self.pointsLegendTitle = el("summary");
-        self.pointsLegend = el("details", {}, [self.pointsLegendTitle, self.pointsLegendBody]);
-        self.pointsLegend.open = !isPhone();
-        var box = el("div", { className: "atlas-box atlas-legend atlas-points-legend", id: "atlas-points-legend",
-          role: "region", "aria-label": "Legend of the project points" }, [self.pointsLegend]);
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      }
-    });
-    new Legend().addTo(this.map);
-  };
-
-  AtlasSite.prototype.renderPointsLegend = function () {
-    if (!this.pointsLegend) return;
-    var self = this, byStatus = {}, byKind = {};
     for (var i = 0; i < N; i++) { byKind[MARKS[i]] = true; byStatus[COLORS[i]] = byStatus[COLORS[i]] || 0; }
     this.shown.forEach(function (j) { var s = statusOf(j); byStatus[s] = (byStatus[s] || 0) + 1; });
-    this.pointsLegendTitle.textContent = "Project points: " + this.pointsShown + " of " + N +
-      (this.pointsOn ? "" : " (switched off)");
-    var body = this.pointsLegendBody;
-    body.textContent = "";
-    var statuses = (COLOR ? COLOR.classes : []).filter(function (c) { return c.value in byStatus; }).map(function (c) {
-      var sw = el("span", { className: "atlas-point-swatch atlas-point-filled" });
-      sw.style.background = classColor(c.value);
-      return el("li", { "data-value": c.value }, [sw, el("span", { text: c.label }), el("span", { className: "count", text: String(byStatus[c.value]) })]);
-    });
-    var kinds = (MARK ? MARK.classes : []).filter(function (c) { return byKind[c.value]; }).map(function (c) {
-      return el("li", { "data-value": c.value }, [el("span", { className: "atlas-point-swatch atlas-point-hollow atlas-point-neutral", text: classSymbol(c.value) }), el("span", { text: c.label })]);
-    });
-    var fill = el("span", { className: "atlas-point-swatch atlas-point-filled atlas-point-neutral-fill" });
-    body.appendChild(el("p", { className: "atlas-legend-sub", text: "Colour: status" }));
-    body.appendChild(el("ul", { className: "atlas-legend-cols" }, statuses));
-    body.appendChild(el("p", { className: "atlas-legend-sub", text: "Letter: kind" }));
-    body.appendChild(el("ul", { className: "atlas-legend-cols" }, kinds));
-    body.appendChild(el("ul", {}, [
-      el("li", {}, [fill, el("span", { text: "filled: the exact place" })]),
-      el("li", {}, [el("span", { className: "atlas-point-swatch atlas-point-hollow atlas-point-neutral" }),
-        el("span", { text: "hollow: approximate, a city, a province or only the country" })]),
-      el("li", {}, [el("span", { className: "atlas-point-swatch atlas-cluster-swatch", text: "5" }), el("span", { text: "a cluster of 5 projects" })])
-    ]));
+    return { kinds: byKind, statuses: byStatus };
   };
 
   AtlasSite.prototype.unselectProject = function () {

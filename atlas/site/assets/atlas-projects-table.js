@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 7 of 7: the projects table, one row per project. The keyboard's and
+/* DSR Atlas map page, part 8 of 8: the projects table, one row per project. The keyboard's and
    screen readers' way to every project (the points are not Tab stops): sortable by any
    column, filterable by any text it holds and by the header's kind, status, company and as-of
    filters (the same as the points'), shown 500 rows at a time ("Show more" reaches the rest),

@@ -1,12 +1,12 @@
-/* DSR Atlas map page, part 1 of 7: the namespace, the shared helpers and the page's state.
+/* DSR Atlas map page, part 1 of 8: the namespace, the shared helpers and the page's state.
 
    Loaded first, as an ordinary script (not a module: the site is opened from file://), after
    data/atlas-data.js (window.ATLAS_DATA) and Leaflet (L). It defines window.AtlasSite: the
    helpers the other parts share (el, link, layersById, valueLabel, isPhone), the
    constructor `AtlasSite.Site` and `AtlasSite.init(map)`, which the page calls once every part
    has loaded. The later parts (atlas-map.js, atlas-controls.js, atlas-panel.js,
-   atlas-table.js, atlas-points.js, atlas-projects-table.js) add methods to
-   AtlasSite.Site.prototype. This part holds the state a permalink keeps (layer, country,
+   atlas-table.js, atlas-points.js, atlas-points-legend.js, atlas-projects-table.js) add
+   methods to AtlasSite.Site.prototype. This part holds the state a permalink keeps (layer, country,
    project, company, year, and the points' kind and status filters and whether they are shown;
    the points' part reads and writes its own) and each country's records as of the chosen
    year, with the composite scores recomputed for it (AtlasSite.compositeScore, the same rule

@@ -1,4 +1,4 @@
-/* DSR Atlas map page, part 5 of 7: the table of every country × layer. Its columns, the
+/* DSR Atlas map page, part 5 of 8: the table of every country × layer. Its columns, the
    filters (text, region, sub-region, only countries with data, and the header's company
    filter and as-of year), sorting, and the CSV of the rows shown.
 
