@@ -145,8 +145,8 @@ def test_the_downloads_carry_the_steps(real_site: Path) -> None:
     for name in ("atlas.csv", "forum.csv"):
         rows = {r["iso3"]: r for r in csv.DictReader(io.StringIO(
             (data / name).read_text("utf-8")))}
-        assert rows["KAZ"]["forum_steps"] == "medium 2015; medium 2022; medium 2024"
-        assert rows["KAZ"]["forum"] == "medium" and rows["KAZ"]["forum_year"] == "2024"
+        assert rows["KAZ"]["forum_steps"] == "medium 2015; medium 2022; medium 2026"
+        assert rows["KAZ"]["forum"] == "medium" and rows["KAZ"]["forum_year"] == "2026"
         assert rows["ZMB"]["forum_steps"] == "medium 2023; high 2024"
         assert rows["BRA"]["forum_steps"] == ""  # no earlier step
     table = {r["iso3"]: r for r in csv.DictReader(io.StringIO(
@@ -155,7 +155,7 @@ def test_the_downloads_carry_the_steps(real_site: Path) -> None:
         "cancelled 2013; announced 2016; deployed_reported 2022"
     features = json.loads((data / "atlas.geojson").read_text("utf-8"))["features"]
     kaz = next(f for f in features if f["id"] == "KAZ")["properties"]
-    assert kaz["forum_steps"] == "medium 2015; medium 2022; medium 2024"
+    assert kaz["forum_steps"] == "medium 2015; medium 2022; medium 2026"
     package = json.loads((data / "datapackage.json").read_text("utf-8"))
     fields = next(r for r in package["resources"] if r["path"] == "forum.csv")["schema"]["fields"]
     assert "forum_steps" in [f["name"] for f in fields]
@@ -192,7 +192,7 @@ def test_as_of_a_year_shows_the_step_in_force_on_map_table_and_panel(offline_pag
     section = page.locator("#atlas-panel section[data-layer='forum']")
     assert "as of 2022 the map shows the earlier step, Medium" in section.inner_text()
     steps = section.locator(".atlas-steps > li")
-    assert [steps.nth(i).get_attribute("data-year") for i in range(3)] == ["2015", "2022", "2024"]
+    assert [steps.nth(i).get_attribute("data-year") for i in range(3)] == ["2015", "2022", "2026"]
     assert "Signed Global Data Security Initiative" in steps.nth(1).inner_text()  # its source
     page.select_option("#atlas-year", "2014")  # before the first step: no data
     assert page.evaluate("window.atlasSite.record('KAZ', 'forum')") is None
