@@ -181,7 +181,7 @@ def test_the_page_asks_for_its_scripts_and_styles_at_once(built_site: Path) -> N
     scripts = re.findall(r'<script src="([^"]+)">', html)
     styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     used = [(src, "script") for src in scripts] + [(href, "style") for href in styles]
-    assert preloaded == used and len(used) == 13  # no clustering library since the grid
+    assert preloaded == used and len(used) == 14  # no clustering library since the grid
     assert html.index('rel="preload"') < html.index("<script src=")
     assert all((built_site / href).is_file() for href, _kind in used)
 
