@@ -232,8 +232,9 @@ def test_the_projects_table_lists_every_project_and_the_keyboard_reaches_it(
 def drawn_marks(page) -> list[tuple]:
     """Every mark on the map: what it shows (a cluster's count, a point's symbol and colour,
     filled or hollow) and where."""
-    return sorted(page.evaluate("""() => [...document.querySelectorAll('.atlas-cluster, .atlas-point')]
-      .map(m => { const r = m.getBoundingClientRect();
+    return sorted(page.evaluate("""() => [
+      ...document.querySelectorAll('.atlas-cluster, .atlas-point')].map(m => {
+        const r = m.getBoundingClientRect();
         return [m.className, m.textContent, m.style.background, m.style.borderColor,
                 Math.round(r.x), Math.round(r.y)]; })"""))
 
@@ -257,7 +258,8 @@ def test_the_map_draws_the_points_before_it_reads_them_and_the_same_marks_after(
     go = "v => void window.atlasSite.map.setView(v[0], v[1], {animate: false})"
     page.evaluate(go, [[5, 20], 3])  # a closer view the first drawing has: lone points too
     closer = drawn_marks(page)
-    assert any("atlas-point" in m[0] for m in closer) and any("atlas-cluster" in m[0] for m in closer)
+    assert any("atlas-point" in m[0] for m in closer)
+    assert any("atlas-cluster" in m[0] for m in closer)
     assert page.get_attribute("body", "data-points-read") is None
     page.evaluate("window.__held.splice(0).forEach(fn => fn({didTimeout: false, "
                   "timeRemaining: () => 50}))")
