@@ -45,8 +45,8 @@ def _plane(lon: float, lat: float) -> tuple[float, float]:
 def _first(columns: dict[str, list[Any]], spec: LayerSpec) -> dict[str, Any]:
     """The grid's cells at each of FIRST_ZOOMS with every point shown (no filter, the latest
     year), as atlas-points.js makes them: [cx, cy, n, first point, mean x, mean y] for a
-    cluster, and for a lone point [cx, cy, 1, i, lat, lon, mark, colour, precision] (coded:
-    kind and status); and the count of each colour's class (status)."""
+    cluster, and for a lone point [cx, cy, 1, i, lat, lon, mark, colour, precision] (the last
+    three as their codes); and the count of each colour's class (status)."""
     places = [_plane(lon, lat) for lon, lat in zip(columns["lon"], columns["lat"], strict=True)]
     zooms = {}
     for z in FIRST_ZOOMS:
