@@ -70,7 +70,8 @@ def _first(columns: dict[str, list[Any]], spec: LayerSpec) -> dict[str, Any]:
                                        columns[spec.point_mark][i], columns[spec.point_color][i],
                                        columns["precision"][i]])
             else:
-                out.append(cell[:4] + [round(cell[4] / cell[2], 2), round(cell[5] / cell[2], 2)])
+                # unrounded: the page places the mark where its own mean would put it
+                out.append(cell[:4] + [cell[4] / cell[2], cell[5] / cell[2]])
         zooms[str(z)] = out
     counts = Counter(columns[spec.point_color])
     return {"zooms": zooms, "status_counts": [[code, counts[code]] for code in sorted(
