@@ -37,8 +37,9 @@ def _values(p: Point) -> dict[str, Any]:
 
 def _plane(lon: float, lat: float) -> tuple[float, float]:
     """A place on the world's pixel plane as fractions of its width (Web Mercator), worked
-    out as atlas-points.js does it, operation for operation, so both find the same cells."""
-    s = math.sin(max(min(lat, _MAX_LAT), -_MAX_LAT) * math.pi / 180)
+    out as the page does it (atlas-map.js: mercatorY), operation for operation, so both find
+    the same cells."""
+    s = math.sin(max(min(lat, _MAX_LAT), -_MAX_LAT) * (math.pi / 180))
     return lon / 360 + 0.5, 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
 
 

@@ -37,6 +37,14 @@
      which makes several objects per point: the countries' ten thousand points are projected at
      the first drawing and again at every zoom. (The page's map keeps Leaflet's default CRS.) */
   var MAX_LAT = 85.0511287798, DEG = Math.PI / 180;
+  /* Web Mercator as Leaflet's EPSG3857 has it: a latitude's place down the world's pixel plane,
+     as a fraction of its width (a longitude's across is lng / 360 + 0.5). The countries and
+     the points' grid (atlas-points.js, and site/points.py for the first drawing) all use it. */
+  function mercatorY(lat) {
+    var s = Math.sin(Math.max(Math.min(lat, MAX_LAT), -MAX_LAT) * DEG);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+  A.mercatorY = mercatorY;
   var CountryShape = L.Polygon.extend({
     _projectLatlngs: function (latlngs, result, bounds) {
       var map = this._map;
@@ -46,9 +54,9 @@
       }
       var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), ring = new Array(latlngs.length);
       for (var i = 0; i < latlngs.length; i++) {
-        var ll = latlngs[i], s = Math.sin(Math.max(Math.min(ll.lat, MAX_LAT), -MAX_LAT) * DEG);
+        var ll = latlngs[i];
         ring[i] = new L.Point(Math.round(scale * (ll.lng / 360 + 0.5)) - origin.x,
-                              Math.round(scale * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI))) - origin.y);
+                              Math.round(scale * mercatorY(ll.lat)) - origin.y);
         bounds.extend(ring[i]);
       }
       result.push(ring);

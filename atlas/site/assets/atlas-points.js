@@ -12,7 +12,7 @@
    filled, one element per drawn point or cluster (A.Marks). Points are not Tab stops and their
    pane is hidden from screen readers: the projects table (atlas-projects-table.js) reaches
    every project. Relies on atlas-state.js (the namespace and state), atlas-map.js
-   (freePadding, Marks) and atlas-panel.js (the panel, loadDetails). Adds methods to
+   (freePadding, Marks, mercatorY) and atlas-panel.js (the panel, loadDetails). Adds methods to
    AtlasSite.Site. */
 (function (A) {
   "use strict";
@@ -179,13 +179,11 @@
      Cells of CELL pixels (80, from the points file: the reach of Leaflet.markercluster's
      clusters): the biggest cluster mark (44 pixels) keeps clear of its neighbours, and the
      world view draws fewer marks. site/points.py makes the first drawing's cells the same way. */
-  var MAX_LAT = 85.0511287798;
   function planePlaces() {
     MX = new Float64Array(N); MY = new Float64Array(N);
     for (var i = 0; i < N; i++) {
-      var lat = Math.max(Math.min(LAT[i], MAX_LAT), -MAX_LAT), s = Math.sin(lat * Math.PI / 180);
       MX[i] = LON[i] / 360 + 0.5;
-      MY[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      MY[i] = A.mercatorY(LAT[i]);
     }
   }
 
